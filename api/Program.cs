@@ -1,6 +1,6 @@
+using Payments.Api;
 using Payments.Api.Embedded;
 using Payments.Api.Health;
-using Payments.Api.Security;
 using Serilog;
 
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
@@ -17,13 +17,14 @@ try
         .Enrich.FromLogContext()
         .WriteTo.Console());
 
-    builder.Services.AddSingleton(PlatformCredentials.From(builder.Configuration, builder.Environment));
     await using var embedded = await EmbeddedPlatform.StartAsync(builder.Configuration, Log.Logger);
 
+    builder.Services.AddPaymentsApi(builder.Configuration, builder.Environment);
     builder.Services.AddHealthChecks()
         .AddNpgSql(builder.Configuration[EmbeddedPlatform.ConnectionStringKey]!, name: "postgresql", tags: [HealthEndpoints.ReadyTag]);
 
     var app = builder.Build();
+    app.MapPaymentsApi();
     app.MapHealthEndpoints();
     await app.RunAsync();
 }

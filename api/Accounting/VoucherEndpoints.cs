@@ -1,0 +1,19 @@
+using Payments.Activities.Accounting;
+using Payments.Api.Auth;
+using Payments.Api.Problems;
+
+namespace Payments.Api.Accounting;
+
+/// <summary>The ledger (operator): the vouchers posted for a payment.</summary>
+internal static class VoucherEndpoints
+{
+    public static IEndpointRouteBuilder MapVoucherEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/accounting/vouchers", ListAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Accounting");
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(string? paymentId, VoucherStore vouchers, CancellationToken cancellationToken) =>
+        new FieldErrors().ClientId("paymentId", paymentId).ToProblem()
+        ?? TypedResults.Ok(await vouchers.ListByPaymentAsync(paymentId!, cancellationToken));
+}

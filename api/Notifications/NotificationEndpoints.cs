@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using Payments.Activities.Notifications;
+using Payments.Activities.Orders;
+using Payments.Api.Auth;
+using Payments.Api.Problems;
+using Payments.Api.Temporal;
+using Payments.Domain;
+
+namespace Payments.Api.Notifications;
+
+public sealed record NotificationCommandAccepted(string PaymentId, string Command);
+
+/// <summary>The merchant notification of a payment: its log (operator or owner), an extra attempt (operator), the owner's acknowledgement.</summary>
+internal static class NotificationEndpoints
+{
+    public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var notification = app.MapGroup("/api/payments/{paymentId}/notification").WithTags("Notifications");
+        notification.MapGet("/", GetAsync).RequireAuthorization(ApiPolicies.OperatorOrMerchant);
+        notification.MapPost("/retry", RetryAsync).RequireAuthorization(ApiPolicies.Operator);
+        notification.MapPost("/ack", AcknowledgeAsync).RequireAuthorization(ApiPolicies.Merchant);
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(
+        string paymentId, ClaimsPrincipal user, PaymentQueries payments, NotificationStore notifications, CancellationToken cancellationToken)
+    {
+        if (await CheckOwnerAsync(paymentId, user, payments, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        return TypedResults.Ok(await notifications.GetAsync(paymentId, cancellationToken));
+    }
+
+    /// <summary>One extra attempt now while PENDING; a new round of the schedule after GAVE_UP; 409 once delivered or acknowledged.</summary>
+    private static async Task<IResult> RetryAsync(
+        string paymentId, PaymentQueries payments, NotificationStore notifications, PaymentWorkflows workflows, CancellationToken cancellationToken)
+    {
+        if (await payments.GetAsync(paymentId, cancellationToken) is null)
+        {
+            return ApiProblems.NotFound($"Payment {paymentId} does not exist.");
+        }
+        var status = (await notifications.GetAsync(paymentId, cancellationToken)).Status;
+        if (status is not (NotificationState.Pending or NotificationState.GaveUp))
+        {
+            return ApiProblems.Conflict($"The notification of payment {paymentId} is {WireName.Of(status)}: there is nothing to retry.");
+        }
+        await workflows.SignalNotificationAsync(paymentId, "retryNow", CancellationToken.None);
+        return TypedResults.Accepted($"/api/payments/{paymentId}/notification", new NotificationCommandAccepted(paymentId, "retryNow"));
+    }
+
+    private static async Task<IResult> AcknowledgeAsync(
+        string paymentId, ClaimsPrincipal user, PaymentQueries payments, NotificationStore notifications, PaymentWorkflows workflows, CancellationToken cancellationToken)
+    {
+        if (await CheckOwnerAsync(paymentId, user, payments, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+        var status = (await notifications.GetAsync(paymentId, cancellationToken)).Status;
+        if (status != NotificationState.Pending)
+        {
+            return ApiProblems.Conflict($"The notification of payment {paymentId} is {WireName.Of(status)}, not PENDING.");
+        }
+        await workflows.SignalNotificationAsync(paymentId, "acknowledge", CancellationToken.None);
+        return TypedResults.Accepted($"/api/payments/{paymentId}/notification", new NotificationCommandAccepted(paymentId, "acknowledge"));
+    }
+
+    private static async Task<IResult?> CheckOwnerAsync(string paymentId, ClaimsPrincipal user, PaymentQueries payments, CancellationToken cancellationToken) =>
+        await payments.GetAsync(paymentId, cancellationToken) switch
+        {
+            null => ApiProblems.NotFound($"Payment {paymentId} does not exist."),
+            var payment when !user.MayRead(payment.MerchantId) => ApiProblems.Forbidden($"Payment {paymentId} belongs to another merchant."),
+            _ => null,
+        };
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Security.Claims;
+using Payments.Activities.Orders;
+using Payments.Api.Auth;
+using Payments.Api.Problems;
+using Payments.Domain;
+
+namespace Payments.Api.Payments;
+
+/// <summary>Payment orders: created by a merchant, read by the operator or the owner, listed by the operator.</summary>
+internal static class PaymentEndpoints
+{
+    private const int MaxNotifyUrlLength = 2048;
+    private const int MaxSubjectLength = 256;
+    private const int DefaultLimit = 50;
+
+    public static IEndpointRouteBuilder MapPaymentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var payments = app.MapGroup("/api/payments").WithTags("Payments");
+        payments.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.Merchant);
+        payments.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Operator);
+        payments.MapGet("/{paymentId}", GetAsync).RequireAuthorization(ApiPolicies.OperatorOrMerchant);
+        app.MapGet("/api/merchant/orders/{merchantOrderNo}", GetByMerchantOrderNoAsync).RequireAuthorization(ApiPolicies.Merchant).WithTags("Payments");
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        CreatePaymentRequest request, ClaimsPrincipal user, PaymentOrderStore store, Currencies currencies, CancellationToken cancellationToken)
+    {
+        var invalid = new FieldErrors()
+            .ClientId("merchantOrderNo", request.MerchantOrderNo)
+            .ClientId("userId", request.UserId)
+            .Amount("amount", request.Amount)
+            .Currency("currency", request.Currency, currencies)
+            .HttpUrl("notifyUrl", request.NotifyUrl, MaxNotifyUrlLength)
+            .Text("subject", request.Subject, MaxSubjectLength, required: false);
+        if (invalid.ToProblem() is { } problem)
+        {
+            return problem;
+        }
+        var result = await store.CreateAsync(
+            new NewPaymentOrder(user.MerchantId()!, request.MerchantOrderNo!, request.UserId!, request.Amount!.Value, request.Currency!, request.NotifyUrl!, request.Subject),
+            cancellationToken);
+        return result.Outcome switch
+        {
+            CreatePaymentOutcome.Created => TypedResults.Created($"/api/payments/{result.Order!.PaymentId}", CreatedPaymentResponse.From(result.Order)),
+            CreatePaymentOutcome.Existing => TypedResults.Ok(CreatedPaymentResponse.From(result.Order!)),
+            CreatePaymentOutcome.Conflict => ApiProblems.Conflict(
+                $"merchantOrderNo {request.MerchantOrderNo} was already used for payment {result.Order!.PaymentId} with other fields."),
+            _ => ApiProblems.Unprocessable(result.Refusal ?? "The payment was refused."),
+        };
+    }
+
+    private static async Task<IResult> GetAsync(string paymentId, ClaimsPrincipal user, PaymentReader reader, CancellationToken cancellationToken)
+    {
+        var payment = await reader.GetAsync(paymentId, cancellationToken);
+        return payment is null ? ApiProblems.NotFound($"Payment {paymentId} does not exist.")
+            : !user.MayRead(payment.MerchantId) ? ApiProblems.Forbidden($"Payment {paymentId} belongs to another merchant.")
+            : TypedResults.Ok(payment);
+    }
+
+    private static async Task<IResult> GetByMerchantOrderNoAsync(string merchantOrderNo, ClaimsPrincipal user, PaymentReader reader, CancellationToken cancellationToken) =>
+        await reader.GetByMerchantOrderNoAsync(user.MerchantId()!, merchantOrderNo, cancellationToken) is { } payment
+            ? TypedResults.Ok(payment)
+            : ApiProblems.NotFound($"Order {merchantOrderNo} does not exist.");
+
+    private static async Task<IResult> ListAsync(
+        string? status, string? merchantId, string? limit, string? cursor, PaymentQueries queries, CancellationToken cancellationToken)
+    {
+        var invalid = new FieldErrors();
+        PaymentStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (WireName.TryParse<PaymentStatus>(status, out var parsed))
+            {
+                statusFilter = parsed;
+            }
+            else
+            {
+                invalid.Add("status", $"status must be one of {string.Join(", ", Enum.GetValues<PaymentStatus>().Select(WireName.Of))}.");
+            }
+        }
+        if (merchantId is not null)
+        {
+            invalid.ClientId("merchantId", merchantId);
+        }
+        var pageSize = DefaultLimit;
+        if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) && pageSize is >= 1 and <= PaymentListQuery.MaxLimit))
+        {
+            invalid.Add("limit", $"limit must be an integer within 1..{PaymentListQuery.MaxLimit}.");
+        }
+        if (!PaymentQueries.TryParseCursor(cursor, out _))
+        {
+            invalid.Add("cursor", "cursor must be the nextCursor of a previous page.");
+        }
+        if (invalid.ToProblem() is { } problem)
+        {
+            return problem;
+        }
+        var page = await queries.ListAsync(new PaymentListQuery(statusFilter, merchantId, pageSize, cursor), cancellationToken);
+        return TypedResults.Ok(new PaymentListResponse([.. page.Items.Select(view => PaymentResponse.From(view))], page.NextCursor));
+    }
+}

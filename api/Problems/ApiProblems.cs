@@ -1,0 +1,25 @@
+namespace Payments.Api.Problems;
+
+/// <summary>
+/// The contract's error answers, each an RFC 7807 <c>application/problem+json</c>; <c>type</c> and <c>title</c> are
+/// the framework's defaults for the status (the RFC 9110 section), <c>detail</c> says what happened.
+/// </summary>
+internal static class ApiProblems
+{
+    public static IResult Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: "One or more fields are invalid.");
+
+    public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, detail);
+
+    public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, detail);
+
+    public static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, detail);
+
+    public static IResult Unprocessable(string detail, IDictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, detail, extensions);
+
+    public static IResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, detail);
+
+    private static IResult Problem(int status, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, extensions: extensions);
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Payments.Api.Problems;
+
+/// <summary>
+/// Turns what the framework refuses while reading a request — malformed JSON, a field of the wrong type or out of
+/// range, a body over the limit, a wrong content type — into problem+json, naming the JSON field at fault.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest)
+        {
+            return false;
+        }
+        httpContext.Response.StatusCode = badRequest.StatusCode;
+        var problem = badRequest.InnerException is JsonException json
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(json)] = [Describe(json)] }) { Detail = "The body is not valid JSON for this request." }
+            : new ProblemDetails { Detail = badRequest.Message };
+        problem.Status = badRequest.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary><c>$.amount</c> → <c>amount</c>; a fault outside any field (a syntax error at the root) → <c>body</c>.</summary>
+    private static string FieldOf(JsonException json) =>
+        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+
+    private static string Describe(JsonException json) =>
+        json.Path is { Length: > 2 } ? $"The value is of the wrong type or out of range (line {json.LineNumber + 1})." : "The body is not well-formed JSON.";
+}
