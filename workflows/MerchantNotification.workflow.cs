@@ -1,0 +1,164 @@
+using Microsoft.Extensions.Logging;
+using Payments.Activities.Notifications;
+using Payments.Domain;
+using Temporalio.Exceptions;
+using Temporalio.Workflows;
+
+namespace Payments.Workflows;
+
+/// <summary>
+/// <c>notify-{paymentId}</c>: best-effort notification on an escalating schedule — one attempt per slot, a durable
+/// timer between slots that <c>retryNow</c> cuts short (an extra attempt, no slot used) and <c>acknowledge</c> ends.
+/// Ends DELIVERED, ACKNOWLEDGED or GAVE_UP, recorded in the database; long schedules continue as new.
+/// </summary>
+[Workflow("MerchantNotification")]
+public sealed class MerchantNotificationWorkflow
+{
+    private readonly List<NotificationAttemptRecord> _attempts = [];
+    private bool _retryRequested;
+    private bool _acknowledged;
+
+    [WorkflowInit]
+    public MerchantNotificationWorkflow(MerchantNotificationInput input)
+    {
+        NotifyId = input.Progress?.NotifyId ?? Identifiers.NotifyId(input.Payment.PaymentId);
+        _attempts.AddRange(input.Progress?.Attempts ?? []);
+        _retryRequested = input.Progress?.RetryRequested ?? false;
+    }
+
+    private string NotifyId { get; }
+
+    private NotificationState State { get; set; } = NotificationState.Pending;
+
+    private DateTimeOffset? NextAttemptAt { get; set; }
+
+    [WorkflowQuery("status")]
+    public NotificationStatusView Status => new(State, NotifyId, _attempts.ToArray(), NextAttemptAt);
+
+    [WorkflowRun]
+    public async Task<NotificationState> RunAsync(MerchantNotificationInput input)
+    {
+        var payment = input.Payment;
+        Workflow.UpsertTypedSearchAttributes(
+            PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId),
+            PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(payment.Status)));
+        var settings = input.Settings
+            ?? await Workflow.ExecuteActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.Order);
+        var nextSlot = input.Progress?.NextSlot ?? 0;
+        var slotBase = input.Progress?.SlotBase ?? Workflow.UtcNow;
+        var attemptsThisRun = 0;
+        while (true)
+        {
+            if (_acknowledged)
+            {
+                return await FinishAsync(payment, NotificationState.Acknowledged);
+            }
+            NextAttemptAt = nextSlot < settings.Schedule.Count ? slotBase + settings.Schedule[nextSlot] : null;
+            if (NextAttemptAt is null && !_retryRequested)
+            {
+                return await FinishAsync(payment, NotificationState.GaveUp);
+            }
+            var extra = await WaitForAttemptAsync();
+            if (_acknowledged)
+            {
+                return await FinishAsync(payment, NotificationState.Acknowledged);
+            }
+            _retryRequested = false;
+            if (!extra)
+            {
+                slotBase = Workflow.UtcNow;
+                nextSlot++;
+            }
+            var attempt = await AttemptAsync(payment);
+            if (attempt.Delivered)
+            {
+                return await FinishAsync(payment, NotificationState.Delivered);
+            }
+            NextAttemptAt = nextSlot < settings.Schedule.Count ? slotBase + settings.Schedule[nextSlot] : null;
+            if (NextAttemptAt is not null)
+            {
+                await RecordAsync(payment);
+            }
+            if (++attemptsThisRun >= settings.AttemptsPerRun || Workflow.ContinueAsNewSuggested)
+            {
+                var next = input with
+                {
+                    Settings = settings,
+                    Progress = new NotificationProgress(NotifyId, _attempts.ToArray(), nextSlot, slotBase, _retryRequested),
+                };
+                throw Workflow.CreateContinueAsNewException((MerchantNotificationWorkflow wf) => wf.RunAsync(next));
+            }
+        }
+    }
+
+    /// <summary>One extra attempt now; it does not use up a slot of the schedule.</summary>
+    [WorkflowSignal("retryNow")]
+    public Task RetryNowAsync()
+    {
+        _retryRequested = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The merchant has the result (through the API or the Temporal UI): stop notifying.</summary>
+    [WorkflowSignal("acknowledge")]
+    public Task AcknowledgeAsync()
+    {
+        _acknowledged = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits on a durable timer for the next slot; true for an extra attempt (<c>retryNow</c> came first, or after the last slot).</summary>
+    private async Task<bool> WaitForAttemptAsync()
+    {
+        if (NextAttemptAt is not { } due)
+        {
+            return true;
+        }
+        var delay = due - Workflow.UtcNow;
+        return delay > TimeSpan.Zero && await Workflow.WaitConditionAsync(() => _retryRequested || _acknowledged, delay);
+    }
+
+    private async Task<NotificationAttemptRecord> AttemptAsync(NotificationFacts payment)
+    {
+        var request = new NotificationRequest(
+            payment.PaymentId,
+            NotifyId,
+            _attempts.Count + 1,
+            Workflow.UtcNow,
+            payment.MerchantId,
+            payment.NotifyUrl,
+            payment.MerchantOrderNo,
+            payment.Amount,
+            payment.Currency,
+            payment.Status,
+            payment.PaidAt);
+        NotificationAttemptRecord attempt;
+        try
+        {
+            attempt = await Workflow.ExecuteActivityAsync(
+                (NotificationActivities a) => a.AttemptNotificationAsync(request), StepOptions.NotificationAttempt);
+        }
+        catch (ActivityFailureException failure)
+        {
+            // The attempt could not even run (database down, worker lost): the slot is spent all the same.
+            Workflow.Logger.LogWarning("Payment {PaymentId}: notification attempt {Number} could not run", payment.PaymentId, request.Number);
+            attempt = new NotificationAttemptRecord(
+                request.Number, request.At, null, NotificationOutcome.ConnectionFailed, failure.InnerException?.Message ?? failure.Message);
+        }
+        _attempts.Add(attempt);
+        return attempt;
+    }
+
+    private async Task<NotificationState> FinishAsync(NotificationFacts payment, NotificationState state)
+    {
+        State = state;
+        NextAttemptAt = null;
+        await RecordAsync(payment);
+        Workflow.Logger.LogInformation("Payment {PaymentId}: notification {NotifyId} ended {State}", payment.PaymentId, NotifyId, state);
+        return state;
+    }
+
+    private Task RecordAsync(NotificationFacts payment) => Workflow.ExecuteActivityAsync(
+        (NotificationActivities a) => a.RecordNotificationOutcomeAsync(new NotificationStatusUpdate(payment.PaymentId, NotifyId, State, NextAttemptAt)),
+        StepOptions.Order);
+}
