@@ -12,7 +12,10 @@ using Payments.Api.Resolution;
 using Payments.Api.Security;
 using Payments.Api.Temporal;
 using Payments.Api.Users;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Payments.Domain;
+using Payments.Workflows;
+using Temporalio.Client;
 
 namespace Payments.Api;
 
@@ -35,6 +38,13 @@ internal static class PaymentsApi
         services.AddSingleton(new Currencies(configuration["Payments:Currencies"] is { Length: > 0 } codes ? codes : Currencies.Default));
         services.AddSingleton(provider => new BankSignature(credentials.BankSecret, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BankSimulatorRefunds>();
+        // The embedded mode registers its client first; otherwise the API talks to the configured Temporal.
+        services.TryAddSingleton<ITemporalClient>(_ => TemporalClient.CreateLazy(
+            new TemporalClientConnectOptions(configuration["Temporal:Address"] is { Length: > 0 } address ? address : "127.0.0.1:7233")
+            {
+                Namespace = configuration["Temporal:Namespace"] is { Length: > 0 } ns ? ns : "default",
+                DataConverter = PaymentsTemporal.DataConverter,
+            }));
         services.AddSingleton<PaymentWorkflows>();
         services.AddSingleton<PaymentReader>();
 

@@ -36,16 +36,22 @@ internal static class NotificationEndpoints
     private static async Task<IResult> RetryAsync(
         string paymentId, PaymentQueries payments, NotificationStore notifications, PaymentWorkflows workflows, CancellationToken cancellationToken)
     {
-        if (await payments.GetAsync(paymentId, cancellationToken) is null)
+        if (await payments.GetAsync(paymentId, cancellationToken) is not { } payment)
         {
             return ApiProblems.NotFound($"Payment {paymentId} does not exist.");
         }
-        var status = (await notifications.GetAsync(paymentId, cancellationToken)).Status;
-        if (status is not (NotificationState.Pending or NotificationState.GaveUp))
+        var notification = await notifications.GetAsync(paymentId, cancellationToken);
+        switch (notification.Status)
         {
-            return ApiProblems.Conflict($"The notification of payment {paymentId} is {WireName.Of(status)}: there is nothing to retry.");
+            case NotificationState.Pending:
+                await workflows.SignalRetryNowAsync(paymentId);
+                break;
+            case NotificationState.GaveUp:
+                await workflows.StartNewNotificationRoundAsync(payment, notification);
+                break;
+            default:
+                return ApiProblems.Conflict($"The notification of payment {paymentId} is {WireName.Of(notification.Status)}: there is nothing to retry.");
         }
-        await workflows.SignalNotificationAsync(paymentId, "retryNow", CancellationToken.None);
         return TypedResults.Accepted($"/api/payments/{paymentId}/notification", new NotificationCommandAccepted(paymentId, "retryNow"));
     }
 
@@ -61,7 +67,7 @@ internal static class NotificationEndpoints
         {
             return ApiProblems.Conflict($"The notification of payment {paymentId} is {WireName.Of(status)}, not PENDING.");
         }
-        await workflows.SignalNotificationAsync(paymentId, "acknowledge", CancellationToken.None);
+        await workflows.SignalAcknowledgeAsync(paymentId);
         return TypedResults.Accepted($"/api/payments/{paymentId}/notification", new NotificationCommandAccepted(paymentId, "acknowledge"));
     }
 

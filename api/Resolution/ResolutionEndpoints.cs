@@ -3,6 +3,7 @@ using Payments.Api.Auth;
 using Payments.Api.Problems;
 using Payments.Api.Temporal;
 using Payments.Domain;
+using Decision = Payments.Workflows.Resolution;
 
 namespace Payments.Api.Resolution;
 
@@ -39,8 +40,7 @@ internal static class ResolutionEndpoints
             case ResolutionOutcome.NotSuspended:
                 return ApiProblems.Conflict($"Payment {paymentId} is not SUSPENDED (already resolved, or never suspended).");
         }
-        // The decision is recorded on the order: deliver it even if the caller goes away now.
-        await workflows.SignalResolveAsync(paymentId, new ResolveSignal(action, request.Reason!), CancellationToken.None);
+        await workflows.SignalResolveAsync(paymentId, new Decision(action, request.Reason));
         loggers.CreateLogger(typeof(ResolutionEndpoints)).LogInformation(
             "Payment {PaymentId}: operator decided {Action} ({Reason})", paymentId, action, request.Reason);
         var status = action == ResolutionAction.Retry ? PaymentStatus.Processing : PaymentStatus.Refunded;

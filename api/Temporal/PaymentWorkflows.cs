@@ -1,35 +1,32 @@
-using System.Text.Json;
+using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Domain;
+using Payments.Workflows;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 using Temporalio.Exceptions;
+using Decision = Payments.Workflows.Resolution;
 
 namespace Payments.Api.Temporal;
 
-/// <summary>The operator's decision, as the completion workflow's <c>resolve</c> signal carries it.</summary>
-public sealed record ResolveSignal(ResolutionAction Action, string Reason);
-
-/// <summary>What the API asks of the workflows: start a payment's completion, query its step, signal decisions.</summary>
-internal sealed class PaymentWorkflows(ITemporalClient client, ILogger<PaymentWorkflows> logger)
+/// <summary>What the API asks of the workflows: start a payment's completion, query its step, deliver decisions as signals.</summary>
+internal sealed class PaymentWorkflows(ITemporalClient client, TimeProvider clock, ILogger<PaymentWorkflows> logger)
 {
-    public const string TaskQueue = "payments";
-    public const string CompletionWorkflow = "PaymentCompletion";
-
     /// <summary>
     /// Starts <c>payment-{id}</c> at most once, ever: a reuse policy that refuses a second run, and "already started"
     /// (running or closed) counts as success, so a repeated callback finds the existing workflow.
     /// </summary>
     public async Task StartCompletionAsync(BankCallback callback, CancellationToken cancellationToken)
     {
-        var options = new WorkflowOptions(Identifiers.CompletionWorkflowId(callback.PaymentId), TaskQueue)
+        var input = new PaymentCompletionInput(callback.PaymentId, callback.BankTxnId, callback.Result, callback.Amount, callback.Currency, callback.PaidAt);
+        var options = new WorkflowOptions(Identifiers.CompletionWorkflowId(callback.PaymentId), PaymentsTemporal.TaskQueue)
         {
             IdReusePolicy = WorkflowIdReusePolicy.RejectDuplicate,
             Rpc = new RpcOptions { CancellationToken = cancellationToken },
         };
         try
         {
-            await client.StartWorkflowAsync(CompletionWorkflow, [callback], options);
+            await client.StartWorkflowAsync((PaymentCompletionWorkflow workflow) => workflow.RunAsync(input), options);
             logger.LogInformation("Payment {PaymentId}: completion workflow {WorkflowId} started", callback.PaymentId, options.Id);
         }
         catch (WorkflowAlreadyStartedException)
@@ -45,41 +42,46 @@ internal sealed class PaymentWorkflows(ITemporalClient client, ILogger<PaymentWo
         deadline.CancelAfter(timeout);
         try
         {
-            var status = await client.GetWorkflowHandle(Identifiers.CompletionWorkflowId(paymentId)).QueryAsync<JsonElement>(
-                "status", [], new WorkflowQueryOptions { Rpc = new RpcOptions { Timeout = timeout, CancellationToken = deadline.Token } });
-            return StepOf(status);
+            var status = await client.GetWorkflowHandle<PaymentCompletionWorkflow>(Identifiers.CompletionWorkflowId(paymentId)).QueryAsync(
+                workflow => workflow.Status, new WorkflowQueryOptions { Rpc = new RpcOptions { Timeout = timeout, CancellationToken = deadline.Token } });
+            return status.Step;
         }
-        catch (Exception e) when (e is RpcException or OperationCanceledException or WorkflowQueryFailedException or WorkflowQueryRejectedException)
+        catch (Exception e) when (e is RpcException or OperationCanceledException or WorkflowQueryFailedException or WorkflowQueryRejectedException or InvalidOperationException)
         {
             logger.LogDebug(e, "Payment {PaymentId}: no live step from the workflow", paymentId);
             return null;
         }
     }
 
-    public Task SignalResolveAsync(string paymentId, ResolveSignal decision, CancellationToken cancellationToken) =>
-        client.GetWorkflowHandle(Identifiers.CompletionWorkflowId(paymentId))
-            .SignalAsync("resolve", [decision], new WorkflowSignalOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } });
+    public Task SignalResolveAsync(string paymentId, Decision decision) =>
+        client.GetWorkflowHandle<PaymentCompletionWorkflow>(Identifiers.CompletionWorkflowId(paymentId))
+            .SignalAsync(workflow => workflow.ResolveAsync(decision));
 
-    /// <summary><c>retryNow</c> or <c>acknowledge</c> to <c>notify-{id}</c>.</summary>
-    public Task SignalNotificationAsync(string paymentId, string signal, CancellationToken cancellationToken) =>
-        client.GetWorkflowHandle(Identifiers.NotificationWorkflowId(paymentId))
-            .SignalAsync(signal, [], new WorkflowSignalOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } });
+    public Task SignalRetryNowAsync(string paymentId) =>
+        client.GetWorkflowHandle<MerchantNotificationWorkflow>(Identifiers.NotificationWorkflowId(paymentId))
+            .SignalAsync(workflow => workflow.RetryNowAsync());
 
-    private static PaymentStep? StepOf(JsonElement status)
+    public Task SignalAcknowledgeAsync(string paymentId) =>
+        client.GetWorkflowHandle<MerchantNotificationWorkflow>(Identifiers.NotificationWorkflowId(paymentId))
+            .SignalAsync(workflow => workflow.AcknowledgeAsync());
+
+    /// <summary>
+    /// After GAVE_UP the notification workflow has ended: a new run of <c>notify-{id}</c> starts the schedule again,
+    /// with the same notify id and the attempts so far (numbering goes on). A concurrent request finds the new run.
+    /// </summary>
+    public async Task StartNewNotificationRoundAsync(PaymentView payment, NotificationStatusView notification)
     {
-        foreach (var property in status.EnumerateObject())
+        var facts = new NotificationFacts(
+            payment.PaymentId, payment.MerchantId, payment.MerchantOrderNo, payment.NotifyUrl, payment.Amount, payment.Currency, payment.Status, payment.PaidAt);
+        var progress = new NotificationProgress(
+            notification.NotifyId ?? Identifiers.NotifyId(payment.PaymentId), notification.Attempts, NextSlot: 0, clock.GetUtcNow(), RetryRequested: false);
+        var options = new WorkflowOptions(Identifiers.NotificationWorkflowId(payment.PaymentId), PaymentsTemporal.TaskQueue)
         {
-            if (property.NameEquals("step") || property.NameEquals("Step"))
-            {
-                return property.Value.ValueKind switch
-                {
-                    JsonValueKind.String when WireName.TryParse<PaymentStep>(property.Value.GetString(), out var wire) => wire,
-                    JsonValueKind.String when Enum.TryParse<PaymentStep>(property.Value.GetString(), out var named) => named,
-                    JsonValueKind.Number when Enum.IsDefined((PaymentStep)property.Value.GetInt32()) => (PaymentStep)property.Value.GetInt32(),
-                    _ => null,
-                };
-            }
-        }
-        return null;
+            IdReusePolicy = WorkflowIdReusePolicy.AllowDuplicate,
+            IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting,
+        };
+        var input = new MerchantNotificationInput(facts, Progress: progress);
+        await client.StartWorkflowAsync((MerchantNotificationWorkflow workflow) => workflow.RunAsync(input), options);
+        logger.LogInformation("Payment {PaymentId}: new notification round started after GAVE_UP", payment.PaymentId);
     }
 }
