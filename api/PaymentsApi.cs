@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Payments.Activities;
 using Payments.Api.Accounting;
 using Payments.Api.Auth;
 using Payments.Api.Bank;
@@ -13,6 +12,7 @@ using Payments.Api.Security;
 using Payments.Api.Temporal;
 using Payments.Api.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Payments.Activities;
 using Payments.Domain;
 using Payments.Workflows;
 using Temporalio.Client;
@@ -25,16 +25,18 @@ internal static class PaymentsApi
     /// <summary>The contract's limit on a request body (413 above it).</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
+    private const string RefundUrlKey = "Payments:Bank:RefundUrl";
+
     public static IServiceCollection AddPaymentsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var credentials = PlatformCredentials.From(configuration, environment);
         services.AddSingleton(credentials);
         services.AddPaymentParticipants(configuration);
-        services.PostConfigure<ParticipantOptions>(options =>
+        if (environment.IsDevelopment() && string.IsNullOrWhiteSpace(configuration[RefundUrlKey]))
         {
-            options.BankSecret = credentials.BankSecret;
-            options.Bank.RefundUrl ??= environment.IsDevelopment() ? SimulatorRefundUrl(configuration) : null;
-        });
+            // Read by the refund activity wherever the worker runs in this process (embedded mode).
+            configuration[RefundUrlKey] = SimulatorRefundUrl(configuration).ToString();
+        }
         services.AddSingleton(new Currencies(configuration["Payments:Currencies"] is { Length: > 0 } codes ? codes : Currencies.Default));
         services.AddSingleton(provider => new BankSignature(credentials.BankSecret, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BankSimulatorRefunds>();
