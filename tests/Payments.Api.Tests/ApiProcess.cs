@@ -9,6 +9,7 @@ namespace Payments.Api.Tests;
 internal sealed partial class ApiProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigKill = 9;
     private readonly Process _process;
 
     private readonly bool _ownsDataFolder;
@@ -85,6 +86,16 @@ internal sealed partial class ApiProcess : IAsyncDisposable
             _ = Kill(_process.Id, SigTerm);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await _process.WaitForExitAsync(timeout.Token);
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies at once, as in a power cut; what it started is left behind as it was.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, SigKill);
+            await _process.WaitForExitAsync();
         }
     }
 

@@ -1,0 +1,81 @@
+using System.Net;
+using Payments.Api.Tests.Support;
+
+namespace Payments.Api.Tests;
+
+/// <summary>The merchant notification: an extra attempt on the operator's request, the merchant's acknowledgement, 409 once settled.</summary>
+[Collection(SharedApi.Name)]
+public sealed class Notification_Specs(ApiFixture api) : IDisposable
+{
+    private readonly MerchantEndpoint _merchant = new() { Answer = (HttpStatusCode.InternalServerError, "busy") };
+
+    private PaymentsClient Client => api.Client;
+
+    [Fact]
+    public async Task Retry_PendingNotification_MakesAnExtraAttemptNow()
+    {
+        var (shop, paymentId) = await PaidWithAFailedFirstAttemptAsync();
+        _merchant.Answer = (HttpStatusCode.OK, " Success\n");
+
+        using var retry = await Client.Operator.PostAsync(new Uri($"/api/payments/{paymentId}/notification/retry", UriKind.Relative), null);
+        var delivered = await Client.WaitForAsync($"/api/payments/{paymentId}/notification", n => (string?)n["status"] == "DELIVERED");
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(["HTTP_ERROR", "DELIVERED"], delivered["attempts"]!.AsArray().Select(a => (string)a!["outcome"]!));
+        Assert.Equal(2, _merchant.Received.Count);
+        Assert.Single(_merchant.Received.Select(r => r.NotifyId).Distinct());
+        await PaymentsClient.ProblemAsync(
+            await Client.Operator.PostAsync(new Uri($"/api/payments/{paymentId}/notification/retry", UriKind.Relative), null), HttpStatusCode.Conflict);
+        await PaymentsClient.ProblemAsync(
+            await shop.Client.PostAsync(new Uri($"/api/payments/{paymentId}/notification/ack", UriKind.Relative), null), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Acknowledge_PendingNotification_StopsNotifying()
+    {
+        var (shop, paymentId) = await PaidWithAFailedFirstAttemptAsync();
+
+        using var ack = await shop.Client.PostAsync(new Uri($"/api/payments/{paymentId}/notification/ack", UriKind.Relative), null);
+        var acknowledged = await Client.WaitForAsync($"/api/payments/{paymentId}/notification", n => (string?)n["status"] == "ACKNOWLEDGED");
+
+        Assert.Equal(HttpStatusCode.Accepted, ack.StatusCode);
+        Assert.Equal("ACKNOWLEDGED", (string?)acknowledged["status"]);
+        Assert.Null(acknowledged["nextAttemptAt"]);
+        Assert.Single(acknowledged["attempts"]!.AsArray());
+        Assert.Equal("ACKNOWLEDGED", (string?)(await Client.GetAsync($"/api/payments/{paymentId}"))["notification"]);
+        await PaymentsClient.ProblemAsync(
+            await Client.Operator.PostAsync(new Uri($"/api/payments/{paymentId}/notification/retry", UriKind.Relative), null), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task RetryOrAcknowledge_BeforeAnyNotification_Answers409()
+    {
+        var shop = await Client.NewShopAsync();
+        var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, _merchant.NotifyUrl))["paymentId"]!;
+
+        await PaymentsClient.ProblemAsync(
+            await Client.Operator.PostAsync(new Uri($"/api/payments/{paymentId}/notification/retry", UriKind.Relative), null), HttpStatusCode.Conflict);
+        await PaymentsClient.ProblemAsync(
+            await shop.Client.PostAsync(new Uri($"/api/payments/{paymentId}/notification/ack", UriKind.Relative), null), HttpStatusCode.Conflict);
+        var notification = await Client.GetAsync($"/api/payments/{paymentId}/notification", shop.Client);
+        Assert.Equal("NONE", (string?)notification["status"]);
+    }
+
+    public void Dispose() => _merchant.Dispose();
+
+    /// <summary>A PAID payment whose first notification attempt the merchant answered 500: PENDING, the next slot 4 minutes later.</summary>
+    private async Task<(Shop Shop, string PaymentId)> PaidWithAFailedFirstAttemptAsync()
+    {
+        var shop = await Client.NewShopAsync();
+        var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, _merchant.NotifyUrl))["paymentId"]!;
+        await BankCallback_Specs.AssertSuccessAsync(await Client.SendCallbackAsync(paymentId, "B-1", 10000));
+        var pending = await Client.WaitForAsync($"/api/payments/{paymentId}/notification", n => n["attempts"]!.AsArray().Count == 1 && n["nextAttemptAt"] is not null);
+        Assert.Equal("PENDING", (string?)pending["status"]);
+        var attempt = pending["attempts"]![0]!;
+        Assert.Equal((500, "HTTP_ERROR"), ((int)attempt["httpStatus"]!, (string)attempt["outcome"]!));
+        Assert.Equal(
+            DateTimeOffset.Parse((string)attempt["at"]!, System.Globalization.CultureInfo.InvariantCulture).AddMinutes(4),
+            DateTimeOffset.Parse((string)pending["nextAttemptAt"]!, System.Globalization.CultureInfo.InvariantCulture));
+        return (shop, paymentId);
+    }
+}
