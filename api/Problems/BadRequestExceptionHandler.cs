@@ -19,10 +19,17 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         httpContext.Response.StatusCode = badRequest.StatusCode;
         var problem = badRequest.InnerException is JsonException json
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(json)] = [Describe(json)] }) { Detail = "The body is not valid JSON for this request." }
-            : new ProblemDetails { Detail = badRequest.Message };
+            : new ProblemDetails { Detail = Describe(badRequest.StatusCode) };
         problem.Status = badRequest.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    private static string Describe(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => $"The body is larger than {PaymentsApi.MaxBodyBytes / 1024} KiB.",
+        StatusCodes.Status415UnsupportedMediaType => "The body must be application/json.",
+        _ => "The request body is missing or is not valid JSON.",
+    };
 
     /// <summary><c>$.amount</c> → <c>amount</c>; a fault outside any field (a syntax error at the root) → <c>body</c>.</summary>
     private static string FieldOf(JsonException json) =>

@@ -9,7 +9,8 @@ internal sealed class UnavailableExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (Temporalio.Exceptions.RpcException or NpgsqlException))
+        // The Temporal client reports a server it cannot reach as an InvalidOperationException of its own.
+        if (exception is not (Temporalio.Exceptions.RpcException or NpgsqlException or InvalidOperationException { Source: "Temporalio" }))
         {
             return false;
         }
