@@ -18,6 +18,9 @@ public static class ParticipantErrors
     public const string VoucherConflict = "VoucherConflict";
     public const string RefundRejected = "RefundRejected";
 
+    /// <summary>A confirm without a try that ran, or a confirm and a cancel of the same branch: a coordinator bug.</summary>
+    public const string TccProtocolViolation = "TccProtocolViolation";
+
     public static ApplicationFailureException Refusal(string errorType, string message) =>
         new(message, errorType: errorType, nonRetryable: true);
 }

@@ -31,6 +31,9 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The folder holding the cluster's data and server log.</summary>
+    public string Folder => _clusterFolder;
+
     private string DataFolder => Path.Combine(_clusterFolder, "data");
 
     public string ConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
