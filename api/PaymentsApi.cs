@@ -32,6 +32,8 @@ internal static class PaymentsApi
         var credentials = PlatformCredentials.From(configuration, environment);
         services.AddSingleton(credentials);
         services.AddPaymentParticipants(configuration);
+        // Every reader in this process (the embedded worker's refund activity too) signs with the same bank secret.
+        configuration[PlatformCredentials.BankSecretKey] = credentials.BankSecret;
         if (environment.IsDevelopment() && string.IsNullOrWhiteSpace(configuration[RefundUrlKey]))
         {
             // Read by the refund activity wherever the worker runs in this process (embedded mode).
