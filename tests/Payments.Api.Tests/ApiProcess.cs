@@ -29,7 +29,8 @@ internal sealed partial class ApiProcess : IAsyncDisposable
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
     /// <param name="dataFolder">Where the embedded mode keeps its state; a fresh temp folder, deleted on dispose, when null.</param>
-    public static async Task<ApiProcess> StartAsync(string? dataFolder = null)
+    /// <param name="settings">Extra environment variables (configuration), e.g. <c>Payments__Notify__Schedule</c>.</param>
+    public static async Task<ApiProcess> StartAsync(string? dataFolder = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var ownsDataFolder = dataFolder is null;
         dataFolder ??= Path.Combine(Path.GetTempPath(), $"payments-api-{Guid.NewGuid():N}");
@@ -46,6 +47,10 @@ internal sealed partial class ApiProcess : IAsyncDisposable
                 ["Embedded__DataFolder"] = dataFolder,
             },
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the API.");
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
