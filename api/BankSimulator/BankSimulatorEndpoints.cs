@@ -11,9 +11,9 @@ namespace Payments.Api.BankSimulator;
 public sealed record SimulatedRefund(string RefundId, string PaymentId, string? BankTxnId, long Amount, string Currency, DateTimeOffset AcceptedAt);
 
 /// <summary>
-/// The embedded bank: accepts the platform's signed refund requests at <c>POST /bank-simulator/refunds</c>, once per
+/// The embedded bank: accepts the platform's signed refund requests at <c>POST /simulator/bank/refunds</c>, once per
 /// <c>refundId</c> (the same request again answers the same refund; other fields under that id are 409), and lists
-/// them at <c>GET /bank-simulator/refunds</c>. Kept in memory: it stands in for the bank in Development only.
+/// them at <c>GET /simulator/bank/refunds</c>. Kept in memory: it stands in for the bank in Development and docker-compose.
 /// </summary>
 internal sealed class BankSimulatorRefunds(TimeProvider clock)
 {
@@ -34,7 +34,7 @@ internal sealed class BankSimulatorRefunds(TimeProvider clock)
 
 internal static class BankSimulatorEndpoints
 {
-    public const string RefundsPath = "/bank-simulator/refunds";
+    public const string RefundsPath = "/simulator/bank/refunds";
 
     public static IEndpointRouteBuilder MapBankSimulatorEndpoints(this IEndpointRouteBuilder app)
     {

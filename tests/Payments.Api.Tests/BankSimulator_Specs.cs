@@ -17,23 +17,23 @@ public sealed class BankSimulator_Specs(ApiFixture api)
         var refundId = PaymentsClient.Unique("rfd");
         var body = Refund(refundId, 10000);
 
-        using var first = await Client.Anonymous.SendAsync(BankSigner.SignedPost("/bank-simulator/refunds", body));
-        using var again = await Client.Anonymous.SendAsync(BankSigner.SignedPost("/bank-simulator/refunds", body));
+        using var first = await Client.Anonymous.SendAsync(BankSigner.SignedPost("/simulator/bank/refunds", body));
+        using var again = await Client.Anonymous.SendAsync(BankSigner.SignedPost("/simulator/bank/refunds", body));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(refundId, (string?)(await again.Content.ReadFromJsonAsync<JsonObject>())!["refundId"]);
-        Assert.Single((await Client.GetNodeAsync("/bank-simulator/refunds")).AsArray(), r => (string?)r!["refundId"] == refundId);
+        Assert.Single((await Client.GetNodeAsync("/simulator/bank/refunds")).AsArray(), r => (string?)r!["refundId"] == refundId);
     }
 
     [Fact]
     public async Task Refund_SameRefundIdOtherAmount_Answers409()
     {
         var refundId = PaymentsClient.Unique("rfd");
-        (await Client.Anonymous.SendAsync(BankSigner.SignedPost("/bank-simulator/refunds", Refund(refundId, 10000)))).Dispose();
+        (await Client.Anonymous.SendAsync(BankSigner.SignedPost("/simulator/bank/refunds", Refund(refundId, 10000)))).Dispose();
 
         await PaymentsClient.ProblemAsync(
-            await Client.Anonymous.SendAsync(BankSigner.SignedPost("/bank-simulator/refunds", Refund(refundId, 1))), HttpStatusCode.Conflict);
+            await Client.Anonymous.SendAsync(BankSigner.SignedPost("/simulator/bank/refunds", Refund(refundId, 1))), HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -42,9 +42,9 @@ public sealed class BankSimulator_Specs(ApiFixture api)
         var refundId = PaymentsClient.Unique("rfd");
 
         await PaymentsClient.ProblemAsync(
-            await Client.Anonymous.SendAsync(BankSigner.SignedPost("/bank-simulator/refunds", Refund(refundId, 10000), secret: "forged")), HttpStatusCode.Unauthorized);
+            await Client.Anonymous.SendAsync(BankSigner.SignedPost("/simulator/bank/refunds", Refund(refundId, 10000), secret: "forged")), HttpStatusCode.Unauthorized);
 
-        Assert.DoesNotContain((await Client.GetNodeAsync("/bank-simulator/refunds")).AsArray(), r => (string?)r!["refundId"] == refundId);
+        Assert.DoesNotContain((await Client.GetNodeAsync("/simulator/bank/refunds")).AsArray(), r => (string?)r!["refundId"] == refundId);
     }
 
     private static string Refund(string refundId, long amount) => new JsonObject

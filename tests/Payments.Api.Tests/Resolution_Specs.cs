@@ -58,7 +58,7 @@ public sealed class Resolution_Specs(ApiFixture api) : IDisposable
         Assert.Equal(2, lines.Count(l => l.Item1 == $"2241 refund-payable:{shop.UserId}"));
         var account = await Client.GetAsync($"/api/merchants/{shop.MerchantId}/account");
         Assert.Equal((0L, 0L), ((long)account["balance"]!, (long)account["pendingCredit"]!));
-        var bankRefunds = (await Client.GetNodeAsync("/bank-simulator/refunds")).AsArray().Where(r => (string?)r!["paymentId"] == paymentId).ToList();
+        var bankRefunds = (await Client.GetNodeAsync("/simulator/bank/refunds")).AsArray().Where(r => (string?)r!["paymentId"] == paymentId).ToList();
         Assert.Equal(10000, (long)Assert.Single(bankRefunds)!["amount"]!);
         Assert.Equal("REFUNDED", (string?)JsonNode.Parse(Assert.Single(_merchant.Received).Body)!["status"]);
     }
