@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -9,8 +10,7 @@ internal sealed class UnavailableExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        // The Temporal client reports a server it cannot reach as an InvalidOperationException of its own.
-        if (exception is not (Temporalio.Exceptions.RpcException or NpgsqlException or InvalidOperationException { Source: "Temporalio" }))
+        if (exception is not (Temporalio.Exceptions.RpcException or NpgsqlException) && !IsTemporalConnectionFailure(exception))
         {
             return false;
         }
@@ -23,4 +23,9 @@ internal sealed class UnavailableExceptionHandler(IProblemDetailsService problem
             ProblemDetails = new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Detail = "A dependency (database or Temporal) is unavailable; try again." },
         });
     }
+
+    /// <summary>The Temporal client reports a server it cannot reach as an InvalidOperationException from inside its own code.</summary>
+    private static bool IsTemporalConnectionFailure(Exception exception) =>
+        exception is InvalidOperationException
+        && new StackTrace(exception).GetFrames().Any(frame => frame.GetMethod()?.DeclaringType?.Assembly == typeof(Temporalio.Client.ITemporalClient).Assembly);
 }
