@@ -89,10 +89,11 @@ internal static class HttpRequestBinder
             : ToJson(field, values.LastOrDefault() ?? string.Empty);
     }
 
-    /// <summary>A query or path value as JSON for its field: booleans and enum numbers unquoted, everything else a string.</summary>
+    /// <summary>A query or path value as JSON for its field: booleans (as Go's ParseBool reads them) and enum numbers unquoted, everything else a string.</summary>
     private static JsonValue ToJson(FieldDescriptor field, string value) => field.FieldType switch
     {
-        FieldType.Bool when bool.TryParse(value, out var flag) => JsonValue.Create(flag),
+        FieldType.Bool when value is "1" or "t" or "T" or "true" or "TRUE" or "True" => JsonValue.Create(true),
+        FieldType.Bool when value is "0" or "f" or "F" or "false" or "FALSE" or "False" => JsonValue.Create(false),
         FieldType.Enum when int.TryParse(value, out var number) => JsonValue.Create(number),
         _ => JsonValue.Create(value),
     };
