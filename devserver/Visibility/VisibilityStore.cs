@@ -100,7 +100,7 @@ public sealed class VisibilityStore(SearchAttributeRegistry registry)
     public ListOpenWorkflowExecutionsResponse ListOpen(ListOpenWorkflowExecutionsRequest request)
     {
         var legacy = LegacyFilter(request.StartTimeFilter, request.ExecutionFilter, request.TypeFilter, closed: false);
-        var (executions, token) = PageLocked(
+        var (executions, token) = Page(
             () => IndexOf(_byStatus, WorkflowExecutionStatus.Running), legacy, [], request.MaximumPageSize, request.NextPageToken);
         return new ListOpenWorkflowExecutionsResponse { Executions = { executions }, NextPageToken = token };
     }
@@ -113,7 +113,7 @@ public sealed class VisibilityStore(SearchAttributeRegistry registry)
         Func<VisibilityRecord, bool> filter = status == WorkflowExecutionStatus.Unspecified
             ? record => record.CloseTime is not null && legacy(record)
             : record => record.Status == status && legacy(record);
-        var (executions, token) = PageLocked(() => _all, filter, [], request.MaximumPageSize, request.NextPageToken);
+        var (executions, token) = Page(() => _all, filter, [], request.MaximumPageSize, request.NextPageToken);
         return new ListClosedWorkflowExecutionsResponse { Executions = { executions }, NextPageToken = token };
     }
 
@@ -124,10 +124,10 @@ public sealed class VisibilityStore(SearchAttributeRegistry registry)
         {
             throw VisibilityErrors.NotSupported("'GROUP BY' clause is only supported in count query");
         }
-        return PageLocked(() => Candidates(parsed), parsed.Matches, parsed.OrderBy, pageSize, pageToken);
+        return Page(() => Candidates(parsed), parsed.Matches, parsed.OrderBy, pageSize, pageToken);
     }
 
-    private (List<WorkflowExecutionInfo>, ByteString) PageLocked(
+    private (List<WorkflowExecutionInfo>, ByteString) Page(
         Func<SortedSet<VisibilityRecord>> source,
         Func<VisibilityRecord, bool> filter,
         IReadOnlyList<QueryOrder> orderBy,
