@@ -109,7 +109,7 @@ public sealed class HttpRequestMappingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Post_PathFieldWinsOverTheBody()
+    public async Task Post_NamespaceInPathAndBody_PathWins()
     {
         await _host.Client.PostAsJsonAsync("/api/v1/namespaces/default/workflows/pay-1/terminate", new { @namespace = "other", reason = "stuck" });
 
@@ -163,7 +163,7 @@ public sealed class HttpRequestMappingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_ResponseIsProto3JsonOfTheDispatchersAnswer()
+    public async Task Get_SystemInfo_AnswersTheDispatchersResponseAsJson()
     {
         var response = await _host.Client.GetAsync("/api/v1/system-info");
 

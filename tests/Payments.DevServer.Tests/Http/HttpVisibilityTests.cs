@@ -28,7 +28,7 @@ public sealed class HttpVisibilityTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
-    public async Task ListWorkflows_AnswersProto3Json()
+    public async Task ListWorkflows_ByWorkflowId_AnswersProto3Json()
     {
         var json = await GetJsonAsync("/api/v1/namespaces/default/workflows?query=" + Uri.EscapeDataString("WorkflowId = 'pay-1'"));
 
@@ -43,7 +43,7 @@ public sealed class HttpVisibilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListWorkflows_PagesFollowTheNextPageToken()
+    public async Task ListWorkflows_PageSizeTwo_PagesFollowTheNextPageToken()
     {
         var first = await GetJsonAsync("/api/v1/namespaces/default/workflows?pageSize=2");
         var token = first.GetProperty("nextPageToken").GetString()!;
@@ -65,7 +65,7 @@ public sealed class HttpVisibilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListSearchAttributes_AnswersCustomAndSystemMaps()
+    public async Task ListSearchAttributes_WithCustomRegistered_AnswersCustomAndSystemMaps()
     {
         var json = await GetJsonAsync("/api/v1/namespaces/default/search-attributes");
 

@@ -61,7 +61,7 @@ public class VisibilityStoreCountTests
     }
 
     [Fact]
-    public void Count_GroupValuesDecodeWithTheSdkConverter()
+    public void Count_GroupByExecutionStatus_GroupValuesDecodeWithTheSdkConverter()
     {
         var response = _store.Count(new CountWorkflowExecutionsRequest { Query = "GROUP BY ExecutionStatus" });
 
