@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Payments.Activities.Accounting;
 using Payments.Activities.Database;
+using Payments.Activities.Merchants;
 using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Activities.Tests.Support;
@@ -26,6 +28,30 @@ public sealed class Migration_Specs(ParticipantsFixture fixture) : IClassFixture
             await connection.OpenAsync();
             await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM public.schema_versions", connection);
             Assert.Equal(scripts, Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task HostStart_FreshDatabase_MigratedBeforeServing()
+    {
+        var database = new PostgresDatabaseFixture();
+        await database.InitializeAsync();
+        try
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration["ConnectionStrings:Payments"] = database.ConnectionString;
+            builder.Services.AddPaymentParticipants(builder.Configuration);
+            using var host = builder.Build();
+
+            await host.StartAsync();
+            var merchant = await host.Services.GetRequiredService<MerchantStore>().CreateAsync(new NewMerchant("m1", "Books", "CNY"));
+            await host.StopAsync();
+
+            Assert.NotNull(merchant);
         }
         finally
         {
