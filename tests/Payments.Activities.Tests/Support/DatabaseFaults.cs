@@ -23,6 +23,8 @@ public sealed class DatabaseFaults(ParticipantsFixture fixture)
                 SELECT sqlstate INTO fault FROM public.injected_faults WHERE key = to_jsonb(NEW) ->> TG_ARGV[0];
                 IF fault = 'stall' THEN
                     PERFORM pg_sleep(120);
+                ELSIF fault = 'slow' THEN
+                    PERFORM pg_sleep(1);
                 ELSIF fault IS NOT NULL THEN
                     RAISE EXCEPTION 'injected fault on %', TG_TABLE_NAME USING ERRCODE = fault;
                 END IF;
@@ -45,7 +47,20 @@ public sealed class DatabaseFaults(ParticipantsFixture fixture)
 
     public Task StallAsync(string key) => FailAsync(key, Stall);
 
+    /// <summary>Holds each change of the row for a second inside its transaction, so others meet it in flight.</summary>
+    public Task SlowDownAsync(string key) => FailAsync(key, "slow");
+
     public Task HealAsync(string key) => fixture.ExecuteAsync("DELETE FROM public.injected_faults WHERE key = @key", ("key", key));
+
+    /// <summary>Returns once a backend sits in the slowed trigger.</summary>
+    public async Task WaitForSlowedBackendAsync()
+    {
+        while (await fixture.ScalarAsync(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()") == 0)
+        {
+            await Task.Delay(10);
+        }
+    }
 
     /// <summary>Kills the backend stalled in the trigger, as a lost connection would, once it is there.</summary>
     public async Task TerminateStalledBackendAsync()
