@@ -13,15 +13,20 @@ using Payments.PgCluster;
 
 // Throughput of TCC try + confirm on both accounts (fund credit and points award) per payment, with the barrier
 // (the product's activities) and without it (the same statements, no barrier rows), in one run on a private cluster.
-// Usage: Payments.Benchmarks [payments per round, default 2000] [parallel callers, default 8] [rounds, default 3]
+// Usage: Payments.Benchmarks [payments per round, default 2000] [parallel callers, default 8] [rounds, default 3] [--no-fsync]
+// By default the cluster commits durably (fsync on), as in production; --no-fsync uses the tests' throw-away cluster.
+var durable = !args.Contains("--no-fsync");
+args = [.. args.Where(arg => arg != "--no-fsync")];
 var paymentsPerRound = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000;
 var parallelism = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
 var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
 const int Accounts = 32;
 
-await using var cluster = await PostgresCluster.StartEphemeralAsync();
+var folder = Path.Combine(Path.GetTempPath(), $"payments-bench-{Guid.NewGuid():N}");
+await using var cluster = durable ? await PostgresCluster.StartPersistentAsync(folder) : await PostgresCluster.StartEphemeralAsync();
 await cluster.CreateDatabaseAsync("bench");
-var connectionString = cluster.ConnectionString("bench");
+// Auto-prepare, as a production data source would: both sides skip re-planning their statements.
+var connectionString = new NpgsqlConnectionStringBuilder(cluster.ConnectionString("bench")) { MaxAutoPrepare = 32 }.ConnectionString;
 await PaymentsDatabase.MigrateAsync(connectionString);
 await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
@@ -73,7 +78,9 @@ async Task<double> MeasureAsync(string label, Func<TccRequest, TccRequest, Task>
     return paymentsPerRound / stopwatch.Elapsed.TotalSeconds;
 }
 
-Console.WriteLine($"TCC try+confirm, fund account and points account per payment: {paymentsPerRound} payments per round, {parallelism} callers, {Accounts} accounts each, {rounds} rounds");
+Console.WriteLine(
+    $"TCC try+confirm, fund account and points account per payment: {paymentsPerRound} payments per round, {parallelism} callers, " +
+    $"{Accounts} accounts each, {rounds} rounds, {(durable ? "durable commits" : "fsync off")}");
 await MeasureAsync("warmup-barrier", WithBarrier);
 await MeasureAsync("warmup-plain", WithoutBarrier);
 var barrier = new List<double>();
@@ -96,4 +103,11 @@ static double Median(List<double> values)
 {
     var sorted = values.Order().ToList();
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+// The durable cluster's folder is ours alone: remove it once the cluster has stopped.
+await cluster.DisposeAsync();
+if (durable)
+{
+    Directory.Delete(folder, recursive: true);
 }
