@@ -18,8 +18,6 @@ internal static class ApiProblems
     public static IResult Unprocessable(string detail, IDictionary<string, object?>? extensions = null) =>
         Problem(StatusCodes.Status422UnprocessableEntity, detail, extensions);
 
-    public static IResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, detail);
-
     private static IResult Problem(int status, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, extensions: extensions);
 }
