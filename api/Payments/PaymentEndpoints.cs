@@ -67,6 +67,8 @@ internal static class PaymentEndpoints
     private static async Task<IResult> ListAsync(
         string? status, string? merchantId, string? limit, string? cursor, PaymentQueries queries, CancellationToken cancellationToken)
     {
+        // An empty parameter (?status=&merchantId=) filters nothing, like a missing one.
+        (status, merchantId, limit) = (NullIfEmpty(status), NullIfEmpty(merchantId), NullIfEmpty(limit));
         var invalid = new FieldErrors();
         PaymentStatus? statusFilter = null;
         if (status is not null)
@@ -100,4 +102,6 @@ internal static class PaymentEndpoints
         var page = await queries.ListAsync(new PaymentListQuery(statusFilter, merchantId, pageSize, cursor), cancellationToken);
         return TypedResults.Ok(new PaymentListResponse([.. page.Items.Select(view => PaymentResponse.From(view))], page.NextCursor));
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

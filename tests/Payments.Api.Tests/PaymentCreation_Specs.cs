@@ -117,12 +117,14 @@ public sealed class PaymentCreation_Specs(ApiFixture api)
         var second = await Client.GetNodeAsync($"/api/payments?merchantId={shop.MerchantId}&limit=2&cursor={first["nextCursor"]}");
         var created = await Client.GetNodeAsync($"/api/payments?merchantId={shop.MerchantId}&status=CREATED");
         var paid = await Client.GetNodeAsync($"/api/payments?merchantId={shop.MerchantId}&status=PAID");
+        var unfiltered = await Client.GetNodeAsync($"/api/payments?status=&merchantId={shop.MerchantId}&limit=&cursor=");
 
         Assert.Equal([ids[2], ids[1]], first["items"]!.AsArray().Select(p => (string)p!["paymentId"]!));
         Assert.Equal([ids[0]], second["items"]!.AsArray().Select(p => (string)p!["paymentId"]!));
         Assert.Null((string?)second["nextCursor"]);
         Assert.Equal(3, created["items"]!.AsArray().Count);
         Assert.Empty(paid["items"]!.AsArray());
+        Assert.Equal(3, unfiltered["items"]!.AsArray().Count);
     }
 
     private static PaymentOrder Order(Shop shop, string merchantOrderNo, long amount) =>
