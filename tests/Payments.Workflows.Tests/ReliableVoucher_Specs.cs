@@ -36,7 +36,7 @@ public sealed class ReliableVoucher_Specs(WorkflowEnvironmentFixture fixture)
         Assert.Equal("PostPaymentVoucher", retrying.ActivityType.Name);
         Assert.True(retrying.Attempt > 1, "the voucher was not retried");
         Assert.Empty(await _world.VouchersAsync(payment));
-        Assert.Equal(NotificationState.Delivered, await _world.Notification(payment).GetResultAsync());
+        Assert.Equal(NotificationState.Delivered, await _world.NotificationResultAsync(payment));
 
         await ledgerDown.DisposeAsync();
         var result = await handle.GetResultAsync();
