@@ -18,5 +18,4 @@ public sealed class Replay_Specs
 
         Assert.Null(result.ReplayFailure);
     }
-
 }
