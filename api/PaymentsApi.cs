@@ -11,11 +11,8 @@ using Payments.Api.Resolution;
 using Payments.Api.Security;
 using Payments.Api.Temporal;
 using Payments.Api.Users;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Payments.Activities;
 using Payments.Domain;
-using Payments.Workflows;
-using Temporalio.Client;
 
 namespace Payments.Api;
 
@@ -27,6 +24,7 @@ internal static class PaymentsApi
 
     private const string RefundUrlKey = "Payments:Bank:RefundUrl";
 
+    /// <summary>The API's services; the Temporal client (<see cref="Temporalio.Client.ITemporalClient"/>) is registered by the embedded mode or the worker registration.</summary>
     public static IServiceCollection AddPaymentsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var credentials = PlatformCredentials.From(configuration, environment);
@@ -42,13 +40,6 @@ internal static class PaymentsApi
         services.AddSingleton(new Currencies(configuration["Payments:Currencies"] is { Length: > 0 } codes ? codes : Currencies.Default));
         services.AddSingleton(provider => new BankSignature(credentials.BankSecret, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BankSimulatorRefunds>();
-        // The embedded mode registers its client first; otherwise the API talks to the configured Temporal.
-        services.TryAddSingleton<ITemporalClient>(_ => TemporalClient.CreateLazy(
-            new TemporalClientConnectOptions(configuration["Temporal:Address"] is { Length: > 0 } address ? address : "127.0.0.1:7233")
-            {
-                Namespace = configuration["Temporal:Namespace"] is { Length: > 0 } ns ? ns : "default",
-                DataConverter = PaymentsTemporal.DataConverter,
-            }));
         services.AddSingleton<PaymentWorkflows>();
         services.AddSingleton<PaymentReader>();
 

@@ -1,6 +1,8 @@
 using Payments.Api;
 using Payments.Api.Embedded;
 using Payments.Api.Health;
+using Payments.Workers;
+using Payments.Workers.Logging;
 using Serilog;
 
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
@@ -15,13 +17,23 @@ try
         .ReadFrom.Configuration(builder.Configuration)
         .ReadFrom.Services(services)
         .Enrich.FromLogContext()
+        .Enrich.With<PaymentIdEnricher>()
         .WriteTo.Console());
 
     await using var embedded = await EmbeddedPlatform.StartAsync(builder.Configuration, Log.Logger);
+    if (embedded.RunsTemporal)
+    {
+        builder.Services.AddPaymentsWorker(builder.Configuration);
+    }
+    else
+    {
+        builder.Services.AddPaymentsTemporalClient(builder.Configuration);
+    }
 
     builder.Services.AddPaymentsApi(builder.Configuration, builder.Environment);
     builder.Services.AddHealthChecks()
-        .AddNpgSql(builder.Configuration[EmbeddedPlatform.ConnectionStringKey]!, name: "postgresql", tags: [HealthEndpoints.ReadyTag]);
+        .AddNpgSql(builder.Configuration[EmbeddedPlatform.ConnectionStringKey]!, name: "postgresql", tags: [HealthEndpoints.ReadyTag])
+        .AddCheck<TemporalHealthCheck>("temporal", tags: [HealthEndpoints.ReadyTag]);
 
     var app = builder.Build();
     app.MapPaymentsApi();

@@ -1,17 +1,23 @@
+using Payments.DevServer;
 using Payments.PgCluster;
+using Payments.Workflows;
 
 namespace Payments.Api.Embedded;
 
 /// <summary>
 /// The run command's embedded mode: for each address that is not configured, start the part here —
-/// a private PostgreSQL cluster under the embedded data folder, so data survives restarts.
-/// Disposing stops what was started, last first, after the host has stopped.
+/// a private PostgreSQL cluster and our Temporal-compatible server in durable mode, both under the embedded
+/// data folder, so data survives restarts. Disposing stops what was started, last first, after the host has stopped.
 /// </summary>
 internal sealed class EmbeddedPlatform : IAsyncDisposable
 {
     public const string ConnectionStringKey = "ConnectionStrings:Payments";
+    public const string TemporalAddressKey = "Temporal:Address";
     private const string DatabaseName = "payments";
     private readonly Stack<IAsyncDisposable> _started = new();
+
+    /// <summary>Temporal runs in this process, so the payments worker must too (otherwise it runs on its own, as in docker-compose).</summary>
+    public bool RunsTemporal { get; private set; }
 
     public static async Task<EmbeddedPlatform> StartAsync(ConfigurationManager configuration, Serilog.ILogger logger)
     {
@@ -19,6 +25,7 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         try
         {
             await platform.StartPostgresWhenNotConfiguredAsync(configuration, logger);
+            await platform.StartTemporalWhenNotConfiguredAsync(configuration, logger);
             return platform;
         }
         catch
@@ -51,6 +58,31 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
             await cluster.CreateDatabaseAsync(DatabaseName);
         }
         configuration[ConnectionStringKey] = cluster.ConnectionString(DatabaseName);
+    }
+
+    private async Task StartTemporalWhenNotConfiguredAsync(ConfigurationManager configuration, Serilog.ILogger logger)
+    {
+        if (!string.IsNullOrWhiteSpace(configuration[TemporalAddressKey]))
+        {
+            return;
+        }
+        var dataFile = Path.Combine(DataFolder(configuration), "temporal.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(dataFile)!);
+        var options = new TemporalDevServerOptions
+        {
+            Port = 0,
+            DatabaseFile = dataFile,
+            Namespace = configuration["Temporal:Namespace"] is { Length: > 0 } ns ? ns : "default",
+        };
+        foreach (var attribute in PaymentsTemporal.SearchAttributes)
+        {
+            options.SearchAttributes[attribute.Name] = attribute.ValueType;
+        }
+        var server = await TemporalDevServer.StartAsync(options);
+        _started.Push(server);
+        logger.Information("No {Key} configured: Temporal dev server on {Target}, state in {DataFile}", TemporalAddressKey, server.Target, dataFile);
+        configuration[TemporalAddressKey] = server.Target;
+        RunsTemporal = true;
     }
 
     private static string DataFolder(IConfiguration configuration) =>

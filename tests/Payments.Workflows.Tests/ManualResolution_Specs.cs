@@ -44,7 +44,7 @@ public sealed class ManualResolution_Specs(WorkflowEnvironmentFixture fixture)
         Assert.Equal((payment.Amounts.NetAmount, 0L), (account.Balance, account.PendingCredit));
         Assert.Equal(100, (await _world.PointsAccountAsync(payment)).Points);
         Assert.Single(await _world.VouchersAsync(payment));
-        Assert.Equal(NotificationState.Delivered, await _world.Notification(payment).GetResultAsync());
+        Assert.Equal(NotificationState.Delivered, await _world.NotificationResultAsync(payment));
         await Histories.KeepAsync(handle, "completion-suspended-retry-paid");
     }
 
@@ -73,7 +73,7 @@ public sealed class ManualResolution_Specs(WorkflowEnvironmentFixture fixture)
         Assert.Equal(0L, (await _world.PointsAccountAsync(payment)).Points);
         var view = await _world.ViewAsync(payment);
         Assert.Equal((PaymentStatus.Refunded, PaymentStep.Done, AccountingState.Posted), (view.Status, view.Step, view.Accounting));
-        Assert.Equal(NotificationState.Delivered, await _world.Notification(payment).GetResultAsync());
+        Assert.Equal(NotificationState.Delivered, await _world.NotificationResultAsync(payment));
         Assert.Equal("REFUNDED", Assert.Single(_world.ReceivedBy(payment)).Status);
         Assert.Equal((payment.MerchantId, "REFUNDED"), await _world.SearchAttributesAsync(handle));
         await Histories.KeepAsync(handle, "completion-suspended-refund");

@@ -18,7 +18,7 @@ public sealed class PaymentCompletion_Specs(WorkflowEnvironmentFixture fixture)
         var result = await handle.GetResultAsync();
 
         Assert.Equal(PaymentStatus.Paid, result.Status);
-        Assert.Equal(NotificationState.Delivered, await _world.Notification(payment).GetResultAsync());
+        Assert.Equal(NotificationState.Delivered, await _world.NotificationResultAsync(payment));
         var view = await _world.ViewAsync(payment);
         Assert.Equal(
             (PaymentStatus.Paid, PaymentStep.Done, BranchState.Confirmed, BranchState.Confirmed, AccountingState.Posted, NotificationState.Delivered),

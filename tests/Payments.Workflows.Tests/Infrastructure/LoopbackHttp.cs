@@ -50,8 +50,10 @@ internal sealed class LoopbackHttp : IAsyncDisposable
     public Uri MerchantEndpoint(string key, Func<int, (int Status, string Body)> answer)
     {
         _answers[key] = answer;
-        return new Uri(BaseAddress, $"merchants/{key}/notify");
+        return MerchantEndpointOf(key);
     }
+
+    public Uri MerchantEndpointOf(string key) => new(BaseAddress, $"merchants/{key}/notify");
 
     public IReadOnlyList<ReceivedNotification> NotificationsFor(string key) =>
         _notifications.TryGetValue(key, out var received) ? received.ToArray() : [];

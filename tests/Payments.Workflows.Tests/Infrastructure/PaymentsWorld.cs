@@ -56,6 +56,10 @@ internal sealed class PaymentsWorld(WorkflowEnvironmentFixture fixture)
     public WorkflowHandle<MerchantNotificationWorkflow, NotificationState> Notification(TestPayment payment) =>
         Client.GetWorkflowHandle<MerchantNotificationWorkflow, NotificationState>(Identifiers.NotificationWorkflowId(payment.PaymentId));
 
+    /// <summary>How the notification ended, letting virtual time run meanwhile.</summary>
+    public Task<NotificationState> NotificationResultAsync(TestPayment payment) =>
+        fixture.WithTimeSkippingAsync(() => Notification(payment).GetResultAsync());
+
     public Task SetMerchantAsync(TestPayment payment, PartyStatus status) => fixture.Get<MerchantStore>().SetStatusAsync(payment.MerchantId, status);
 
     public Task SetUserAsync(TestPayment payment, PartyStatus status) => fixture.Get<UserStore>().SetStatusAsync(payment.UserId, status);
@@ -71,6 +75,8 @@ internal sealed class PaymentsWorld(WorkflowEnvironmentFixture fixture)
     public Task<NotificationStatusView> NotificationViewAsync(TestPayment payment) => fixture.Get<NotificationStore>().GetAsync(payment.PaymentId);
 
     public IReadOnlyList<ReceivedNotification> ReceivedBy(TestPayment payment) => fixture.Http.NotificationsFor(payment.MerchantId);
+
+    public string ReceivedByUrl(TestPayment payment) => fixture.Http.MerchantEndpointOf(payment.MerchantId).ToString();
 
     public IEnumerable<string> RefundIds => fixture.Http.RefundIds;
 

@@ -42,7 +42,7 @@ public sealed class WorkflowEnvironmentFixture : IAsyncLifetime
         _http = await LoopbackHttp.StartAsync();
         _environment = await WorkflowEnvironment.StartTimeSkippingAsync(new()
         {
-            TestServer = new() { ExistingPath = TemporalDevServer.ExecutablePath },
+            TestServer = new() { ExistingPath = TemporalDevServer.ExecutablePath, StartupTimeout = TimeSpan.FromSeconds(30) },
             DataConverter = PaymentsTemporal.DataConverter,
         });
         await RegisterSearchAttributesAsync(Client);
@@ -66,6 +66,23 @@ public sealed class WorkflowEnvironmentFixture : IAsyncLifetime
             await _http.DisposeAsync();
         }
         await _database.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Lets virtual time run while waiting, as the environment does for handles it started itself; a child's handle
+    /// (got by id) needs this to see its timers fire.
+    /// </summary>
+    public async Task<T> WithTimeSkippingAsync<T>(Func<Task<T>> wait)
+    {
+        await Client.Connection.TestService.UnlockTimeSkippingAsync(new());
+        try
+        {
+            return await wait();
+        }
+        finally
+        {
+            await Client.Connection.TestService.LockTimeSkippingAsync(new());
+        }
     }
 
     /// <summary>What docker-compose's init step and the embedded mode do: Temporal refuses unregistered attributes.</summary>

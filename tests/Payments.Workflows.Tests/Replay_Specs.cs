@@ -1,0 +1,21 @@
+using Payments.Workflows.Tests.Infrastructure;
+using Temporalio.Worker;
+
+namespace Payments.Workflows.Tests;
+
+/// <summary>Today's workflow code replays every saved scenario history: a non-deterministic change fails here.</summary>
+public sealed class Replay_Specs
+{
+    public static TheoryData<string> SavedScenarios() => new(Histories.Saved());
+
+    [Theory]
+    [MemberData(nameof(SavedScenarios))]
+    public async Task Replay_SavedScenarioHistory_IsDeterministic(string scenario)
+    {
+        var history = await Histories.LoadAsync(scenario);
+
+        var result = await new WorkflowReplayer(Histories.ReplayerOptions).ReplayWorkflowAsync(history, throwOnReplayFailure: false);
+
+        Assert.Null(result.ReplayFailure);
+    }
+}
