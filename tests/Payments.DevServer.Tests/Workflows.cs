@@ -71,12 +71,12 @@ public class HeartbeatCancelWorkflow
             new ActivityOptions
             {
                 StartToCloseTimeout = TimeSpan.FromSeconds(30),
-                HeartbeatTimeout = TimeSpan.FromSeconds(5),
+                HeartbeatTimeout = TimeSpan.FromSeconds(1),
                 CancellationToken = cancel.Token,
                 CancellationType = ActivityCancellationType.WaitCancellationCompleted,
             });
         await Workflow.DelayAsync(TimeSpan.FromMilliseconds(500));
-        await cancel.CancelAsync();
+        cancel.Cancel();
         try
         {
             await activity;
@@ -110,7 +110,7 @@ public class CancelTimerWorkflow
         using var cancel = new CancellationTokenSource();
         var timer = Workflow.DelayAsync(TimeSpan.FromDays(1), cancel.Token);
         await Workflow.DelayAsync(TimeSpan.FromMilliseconds(100));
-        await cancel.CancelAsync();
+        cancel.Cancel();
         try
         {
             await timer;
