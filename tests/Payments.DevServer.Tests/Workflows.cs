@@ -1,0 +1,254 @@
+using Temporalio.Activities;
+using Temporalio.Exceptions;
+using Temporalio.Workflows;
+
+namespace Payments.DevServer.Tests;
+
+[Workflow]
+public class HelloWorkflow
+{
+    [WorkflowRun]
+    public Task<string> RunAsync(string name) => Task.FromResult($"Hello, {name}!");
+}
+
+[Workflow]
+public class ActivityChainWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync(string name)
+    {
+        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(10) };
+        var first = await Workflow.ExecuteActivityAsync((TestActivities a) => a.Upper(name), options);
+        await Workflow.DelayAsync(TimeSpan.FromMilliseconds(300));
+        return await Workflow.ExecuteActivityAsync((TestActivities a) => a.Upper(first + "-again"), options);
+    }
+}
+
+[Workflow]
+public class FlakyActivityWorkflow
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(int failures) => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.FailTimes(failures),
+        new ActivityOptions
+        {
+            StartToCloseTimeout = TimeSpan.FromSeconds(10),
+            RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10), BackoffCoefficient = 1, MaximumAttempts = 5 },
+        });
+}
+
+[Workflow]
+public class NonRetryableActivityWorkflow
+{
+    [WorkflowRun]
+    public Task<int> RunAsync() => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.FailNonRetryable(),
+        new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(10) });
+}
+
+[Workflow]
+public class SlowActivityWorkflow
+{
+    [WorkflowRun]
+    public Task RunAsync() => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.Sleep(TimeSpan.FromSeconds(30)),
+        new ActivityOptions
+        {
+            StartToCloseTimeout = TimeSpan.FromMilliseconds(500),
+            RetryPolicy = new() { MaximumAttempts = 2, InitialInterval = TimeSpan.FromMilliseconds(10) },
+        });
+}
+
+[Workflow]
+public class HeartbeatCancelWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Workflow.CancellationToken);
+        var activity = Workflow.ExecuteActivityAsync(
+            (TestActivities a) => a.HeartbeatUntilCancelled(),
+            new ActivityOptions
+            {
+                StartToCloseTimeout = TimeSpan.FromSeconds(30),
+                HeartbeatTimeout = TimeSpan.FromSeconds(1),
+                CancellationToken = cancel.Token,
+                CancellationType = ActivityCancellationType.WaitCancellationCompleted,
+            });
+        await Workflow.DelayAsync(TimeSpan.FromMilliseconds(500));
+        cancel.Cancel();
+        try
+        {
+            await activity;
+            return "completed";
+        }
+        catch (ActivityFailureException e) when (e.InnerException is CanceledFailureException)
+        {
+            return "cancelled";
+        }
+    }
+}
+
+[Workflow]
+public class TimerWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync(TimeSpan delay)
+    {
+        var before = Workflow.UtcNow;
+        await Workflow.DelayAsync(delay);
+        return (Workflow.UtcNow - before >= delay) ? "fired" : "early";
+    }
+}
+
+[Workflow]
+public class CancelTimerWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        using var cancel = new CancellationTokenSource();
+        var timer = Workflow.DelayAsync(TimeSpan.FromDays(1), cancel.Token);
+        await Workflow.DelayAsync(TimeSpan.FromMilliseconds(100));
+        cancel.Cancel();
+        try
+        {
+            await timer;
+            return "fired";
+        }
+        catch (OperationCanceledException)
+        {
+            return "cancelled";
+        }
+    }
+}
+
+[Workflow]
+public class SignalWorkflow
+{
+    private readonly List<string> _received = [];
+
+    [WorkflowRun]
+    public async Task<string> RunAsync(int expected)
+    {
+        await Workflow.WaitConditionAsync(() => _received.Count >= expected);
+        return string.Join(",", _received);
+    }
+
+    [WorkflowSignal]
+    public Task AddAsync(string value)
+    {
+        _received.Add(value);
+        return Task.CompletedTask;
+    }
+
+    [WorkflowQuery]
+    public int Count => _received.Count;
+}
+
+[Workflow]
+public class WaitForeverWorkflow
+{
+    [WorkflowRun]
+    public Task RunAsync() => Workflow.WaitConditionAsync(() => false);
+}
+
+[Workflow]
+public class FailingWorkflow
+{
+    [WorkflowRun]
+    public Task RunAsync() => throw new ApplicationFailureException("workflow failed on purpose", "Boom");
+}
+
+[Workflow]
+public class ContinueAsNewWorkflow
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(int remaining) => remaining == 0
+        ? Task.FromResult(Workflow.Info.ContinuedRunId is null ? 0 : 42)
+        : throw Workflow.CreateContinueAsNewException((ContinueAsNewWorkflow wf) => wf.RunAsync(remaining - 1));
+}
+
+[Workflow]
+public class ParentWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync(string name)
+    {
+        var child = await Workflow.ExecuteChildWorkflowAsync((HelloWorkflow wf) => wf.RunAsync(name), new() { Id = $"{Workflow.Info.WorkflowId}-child" });
+        try
+        {
+            await Workflow.ExecuteChildWorkflowAsync((FailingWorkflow wf) => wf.RunAsync(), new() { Id = $"{Workflow.Info.WorkflowId}-failing" });
+        }
+        catch (ChildWorkflowFailureException e) when (e.InnerException is ApplicationFailureException { ErrorType: "Boom" })
+        {
+            return child + " + child failure seen";
+        }
+        return child;
+    }
+}
+
+[Workflow]
+public class ExternalSignalWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(string targetId)
+    {
+        await Workflow.GetExternalWorkflowHandle<SignalWorkflow>(targetId).SignalAsync(wf => wf.AddAsync("from-workflow"));
+    }
+}
+
+[Workflow]
+public class EscalationWorkflow
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync()
+    {
+        var steps = 0;
+        foreach (var delay in new[] { TimeSpan.FromMinutes(5), TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromHours(17) })
+        {
+            await Workflow.DelayAsync(delay);
+            steps++;
+        }
+        return steps;
+    }
+}
+
+public class TestActivities
+{
+    private int _attempts;
+
+    [Activity]
+    public string Upper(string value) => value.ToUpperInvariant();
+
+    [Activity]
+    public int FailTimes(int failures)
+    {
+        var attempt = ActivityExecutionContext.Current.Info.Attempt;
+        Interlocked.Increment(ref _attempts);
+        return attempt <= failures ? throw new InvalidOperationException($"attempt {attempt} fails") : attempt;
+    }
+
+    [Activity]
+    public int FailNonRetryable()
+    {
+        Interlocked.Increment(ref _attempts);
+        throw new ApplicationFailureException("do not retry", "Fatal", nonRetryable: true);
+    }
+
+    public int Attempts => _attempts;
+
+    [Activity]
+    public Task Sleep(TimeSpan duration) => Task.Delay(duration, ActivityExecutionContext.Current.CancellationToken);
+
+    [Activity]
+    public async Task HeartbeatUntilCancelled()
+    {
+        var context = ActivityExecutionContext.Current;
+        while (true)
+        {
+            context.Heartbeat();
+            await Task.Delay(100, context.CancellationToken);
+        }
+    }
+}
