@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Spectre.Console;
+using Temporalio.Client;
+
+namespace Payments.DevServer.Benchmarks;
+
+/// <summary>Runs a workload <c>count</c> times with <c>concurrency</c> workflows in flight; measures the batch and each start-to-result.</summary>
+internal sealed class ThroughputBenchmark(ITemporalClient client, string taskQueue)
+{
+    /// <summary>A stalled workflow fails its own measurement instead of hanging the benchmark.</summary>
+    private static readonly TimeSpan WorkflowDeadline = TimeSpan.FromMinutes(2);
+
+    public async Task<ThroughputFigures> RunAsync(Workload workload, int count, int concurrency, ProgressTask progress)
+    {
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var latencies = new TimeSpan?[count];
+        var failures = new FailureLog();
+        var batch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
+        {
+            using var deadline = new CancellationTokenSource(WorkflowDeadline);
+            var rpc = new RpcOptions { CancellationToken = deadline.Token };
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var handle = await workload.StartAsync(client, i, new WorkflowOptions($"{runId}-{i}", taskQueue) { Rpc = rpc });
+                await handle.GetResultAsync<int>(rpcOptions: rpc);
+                latencies[i] = Stopwatch.GetElapsedTime(started);
+            }
+            catch (Exception e) when (e is Temporalio.Exceptions.TemporalException or OperationCanceledException)
+            {
+                failures.Add(e);
+            }
+            progress.Increment(1);
+        });
+        batch.Stop();
+        return ThroughputFigures.From(count, concurrency, batch.Elapsed, [.. latencies.OfType<TimeSpan>()], failures);
+    }
+}
+
+internal sealed record ThroughputFigures(int Count, int Concurrency, TimeSpan Elapsed, TimeSpan P50, TimeSpan P99, FailureLog Failures)
+{
+    /// <summary>Completed workflows per second of the whole batch.</summary>
+    public double PerSecond => (Count - Failures.Count) / Elapsed.TotalSeconds;
+
+    public static ThroughputFigures From(int count, int concurrency, TimeSpan elapsed, TimeSpan[] latencies, FailureLog failures)
+    {
+        Array.Sort(latencies);
+        return new(count, concurrency, elapsed, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failures);
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    private static TimeSpan Percentile(TimeSpan[] sorted, double fraction) =>
+        sorted.Length == 0 ? TimeSpan.Zero : sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
+}
