@@ -14,10 +14,12 @@ internal static class BenchmarkRun
     {
         Console.WriteLine($"Command: {commandLine}");
         Console.WriteLine(Machine());
+        Console.WriteLine(LoadAverage("start"));
         using var loggerFactory = LoggerFactory.Create(ConfigureLogging);
 
         var figures = new Dictionary<StorageMode, ThroughputFigures[]>();
         IdleMemoryFigures? idle = null;
+        string? idleFailure = null;
         await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -28,21 +30,27 @@ internal static class BenchmarkRun
                     figures[mode] = await MeasureThroughputAsync(mode, settings, loggerFactory, progress);
                 }
                 await using var server = await BenchmarkServer.StartAsync(StorageMode.InMemory, loggerFactory, ConfigureLogging);
-                idle = await new IdleMemoryBenchmark(server.Client, loggerFactory).RunAsync(
-                    settings.IdleCount,
-                    progress.AddTask($"Idle timers: {settings.IdleCount:N0} started", maxValue: settings.IdleCount),
-                    progress.AddTask($"Idle timers: first tasks taken", maxValue: settings.IdleCount));
+                try
+                {
+                    idle = await new IdleMemoryBenchmark(server.Client, loggerFactory).RunAsync(
+                        settings.IdleCount,
+                        progress.AddTask($"Idle timers: {settings.IdleCount:N0} started", maxValue: settings.IdleCount),
+                        progress.AddTask("Idle timers: first tasks taken", maxValue: settings.IdleCount));
+                }
+                catch (TimeoutException stalled)
+                {
+                    idleFailure = stalled.Message;
+                }
             });
 
-        var runs = Workloads.Select((workload, k) => (workload, figures[StorageMode.InMemory][k], figures[StorageMode.Durable][k])).ToList();
+        var comparisons = Workloads.Select((workload, k) => new ThroughputComparison(workload, figures[StorageMode.InMemory][k], figures[StorageMode.Durable][k])).ToList();
+        Console.WriteLine(LoadAverage("end"));
         Console.WriteLine();
-        Console.WriteLine(Report.Throughput(runs));
-        Console.WriteLine(Report.IdleMemory(idle!));
-        var failures = string.Concat(
-            runs.SelectMany(run => new[] { Report.Failures($"{run.workload.Name}, in memory", run.Item2.Failures), Report.Failures($"{run.workload.Name}, durable", run.Item3.Failures) })
-                .Append(Report.Failures("Idle timers", idle!.Failures)));
+        Console.WriteLine(Report.Throughput(comparisons));
+        Console.WriteLine(idle is null ? $"Idle memory: not measured. {idleFailure}" : Report.IdleMemory(idle));
+        var failures = string.Concat(comparisons.Select(Report.Failures).Append(idle is null ? "" : Report.Failures("Idle timers", idle.Failures)));
         Console.Error.Write(failures);
-        return failures.Length == 0 && idle.MissingTimersInSample == 0 ? 0 : 1;
+        return failures.Length == 0 && idle is { MissingTimersInSample: 0 } ? 0 : 1;
     }
 
     private static async Task<ThroughputFigures[]> MeasureThroughputAsync(StorageMode mode, BenchmarkSettings settings, ILoggerFactory loggerFactory, ProgressContext progress)
@@ -64,6 +72,10 @@ internal static class BenchmarkRun
     /// <summary>Warnings and errors from the server, client and worker go to stderr: they explain failed figures.</summary>
     private static void ConfigureLogging(ILoggingBuilder logging) =>
         logging.SetMinimumLevel(LogLevel.Warning).AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+
+    /// <summary>Other work on the machine skews every figure; the load average says how much there was.</summary>
+    private static string LoadAverage(string when) =>
+        File.Exists("/proc/loadavg") ? $"Load average (1, 5, 15 min) at the {when}: {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])}" : "";
 
     private static string Machine()
     {

@@ -8,10 +8,10 @@ internal static class Report
 {
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    public static string Throughput(IReadOnlyList<(Workload Workload, ThroughputFigures InMemory, ThroughputFigures Durable)> runs)
+    public static string Throughput(IReadOnlyList<ThroughputComparison> comparisons)
     {
         var table = new MarkdownTable("Figure", "In memory", "Durable (SQLite)", "Durable ÷ in memory");
-        foreach (var (workload, memory, durable) in runs)
+        foreach (var (workload, memory, durable) in comparisons)
         {
             var what = $"{workload.Name}s (N = {memory.Count:N0}, {memory.Concurrency} in flight)";
             table.Row($"{what}: completed / s", Number(memory.PerSecond), Number(durable.PerSecond), Ratio(durable.PerSecond, memory.PerSecond));
@@ -42,6 +42,9 @@ internal static class Report
         }
         return table.ToString();
     }
+
+    public static string Failures(ThroughputComparison comparison) =>
+        Failures($"{comparison.Workload.Name}, in memory", comparison.InMemory.Failures) + Failures($"{comparison.Workload.Name}, durable", comparison.Durable.Failures);
 
     public static string Failures(string heading, FailureLog failures)
     {

@@ -53,3 +53,6 @@ internal sealed record ThroughputFigures(int Count, int Concurrency, TimeSpan El
     private static TimeSpan Percentile(TimeSpan[] sorted, double fraction) =>
         sorted.Length == 0 ? TimeSpan.Zero : sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
 }
+
+/// <summary>One workload measured in both storage modes of the same run; in memory is the baseline.</summary>
+internal sealed record ThroughputComparison(Workload Workload, ThroughputFigures InMemory, ThroughputFigures Durable);
