@@ -562,6 +562,28 @@ internal sealed partial class TemporalEngine
         return new ResetStickyTaskQueueResponse();
     }
 
+    /// <summary>A worker leaves: its sticky queue is gone, so the tasks waiting there move to the normal queue now.</summary>
+    public ShutdownWorkerResponse ShutdownWorker(ShutdownWorkerRequest r)
+    {
+        var ns = GetNamespace(r.Namespace);
+        if (string.IsNullOrEmpty(r.StickyTaskQueue) || Queues.Find(ns.Name, r.StickyTaskQueue, TaskQueueType.Workflow) is not { } sticky)
+        {
+            return new ShutdownWorkerResponse();
+        }
+        foreach (var task in sticky.Drain().OfType<WorkflowTaskRef>())
+        {
+            var x = task.Execution;
+            Mutate(x.Chain, m =>
+            {
+                if (x.WorkflowTask is { IsStarted: false } pending && pending.ScheduledEventId == task.ScheduledEventId)
+                {
+                    OnWorkflowTaskTimeout(x, pending, TimeoutType.ScheduleToStart, m);
+                }
+            });
+        }
+        return new ShutdownWorkerResponse();
+    }
+
     /// <summary>Writes a namespace's registered search attributes (durable mode).</summary>
     public Task PersistNamespaceAsync(NamespaceState ns) =>
         Store?.WriteNamespaceAsync(ns.Name, ns.Id, ns.SearchAttributes.Custom.ToDictionary()) ?? Task.CompletedTask;
