@@ -87,6 +87,9 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
 
     public bool CancelRequested { get; private set; }
 
+    /// <summary>Queries that arrived while a workflow task was pending; they go out once it completes, so they see its effects.</summary>
+    public List<QueryTask> ParkedQueries { get; } = [];
+
     public ScheduledTimer? RunTimeoutTimer { get; set; }
 
     public ScheduledTimer? StartBackoffTimer { get; set; }

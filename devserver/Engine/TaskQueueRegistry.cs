@@ -26,6 +26,18 @@ internal sealed class MatchingQueue
 
     public IReadOnlyDictionary<string, DateTime> Pollers => _pollers;
 
+    /// <summary>Forgets the pollers (their worker shut down) and hands back the tasks still waiting here.</summary>
+    public List<object> Drain()
+    {
+        _pollers.Clear();
+        var drained = new List<object>();
+        while (_tasks.Reader.TryRead(out var task))
+        {
+            drained.Add(task);
+        }
+        return drained;
+    }
+
     /// <summary>True when some poller asked within <paramref name="window"/> (real time), or is asking now.</summary>
     public bool HasRecentPoller(TimeSpan window) => _pollers.Values.Any(last => DateTime.UtcNow - last < window);
 
@@ -58,7 +70,15 @@ internal sealed class MatchingQueue
         }
         finally
         {
-            _pollers[identity] = DateTime.UtcNow;
+            // A poll the worker cancels means it is leaving: it no longer counts as a live poller.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _pollers.TryRemove(identity, out _);
+            }
+            else
+            {
+                _pollers[identity] = DateTime.UtcNow;
+            }
         }
     }
 }

@@ -134,6 +134,7 @@ internal sealed partial class TemporalEngine
             {
                 ScheduleWorkflowTask(x, m);
             }
+            ReleaseParkedQueries(x);
             return true;
         });
         return new RespondWorkflowTaskCompletedResponse();

@@ -241,6 +241,7 @@ internal sealed partial class TemporalEngine : IDisposable
         FlushBuffered(x, m);
         var children = x.Children.Values.ToList();
         Append(x, closeEvent, m);
+        ReleaseParkedQueries(x);
         x.Namespace.Visibility.Upsert(DescribeInfo(x));
         if (x.Status != WorkflowExecutionStatus.ContinuedAsNew && x.Started.ParentWorkflowExecution is { } parent)
         {

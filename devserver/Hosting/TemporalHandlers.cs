@@ -106,7 +106,7 @@ internal static class TemporalHandlers
         d.Register<DescribeWorkflowExecutionRequest>("DescribeWorkflowExecution", e.Describe);
         d.Register<DescribeTaskQueueRequest>("DescribeTaskQueue", e.DescribeTaskQueue);
         d.Register<ResetStickyTaskQueueRequest>("ResetStickyTaskQueue", e.ResetStickyTaskQueue);
-        d.Register<ShutdownWorkerRequest>("ShutdownWorker", _ => new ShutdownWorkerResponse());
+        d.Register<ShutdownWorkerRequest>("ShutdownWorker", e.ShutdownWorker);
         d.Register<ListWorkflowExecutionsRequest>("ListWorkflowExecutions", r => e.GetNamespace(r.Namespace).Visibility.List(r));
         d.Register<CountWorkflowExecutionsRequest>("CountWorkflowExecutions", r => e.GetNamespace(r.Namespace).Visibility.Count(r));
         d.Register<GetSearchAttributesRequest>("GetSearchAttributes", _ =>

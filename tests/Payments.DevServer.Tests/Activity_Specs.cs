@@ -10,7 +10,7 @@ public class Activity_Specs(InProcessServerFixture server)
 {
     private async Task<T> RunAsync<T>(TestActivities activities, Func<string, Task<T>> run, Func<TemporalWorkerOptions, TemporalWorkerOptions> register)
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, register(new TemporalWorkerOptions(queue).AddAllActivities(activities)));
         return await worker.ExecuteAsync(() => run(queue));
     }

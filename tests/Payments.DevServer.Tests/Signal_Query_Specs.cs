@@ -11,7 +11,7 @@ public class Signal_Query_Specs(InProcessServerFixture server)
     [Fact]
     public async Task Signal_RunningWorkflow_DeliveredInOrder()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<SignalWorkflow>());
         var result = await worker.ExecuteAsync(async () =>
         {
@@ -27,7 +27,7 @@ public class Signal_Query_Specs(InProcessServerFixture server)
     [Fact]
     public async Task SignalWithStart_NoRunningWorkflow_StartsAndDelivers()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<SignalWorkflow>());
         var result = await worker.ExecuteAsync(async () =>
         {
@@ -42,7 +42,7 @@ public class Signal_Query_Specs(InProcessServerFixture server)
     [Fact]
     public async Task Query_RunningWorkflow_AnsweredByWorker()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<SignalWorkflow>());
         var count = await worker.ExecuteAsync(async () =>
         {
@@ -59,7 +59,7 @@ public class Signal_Query_Specs(InProcessServerFixture server)
     [Fact]
     public async Task Query_CompletedWorkflow_AnsweredByReplay()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue) { MaxCachedWorkflows = 0 }.AddWorkflow<SignalWorkflow>());
         var count = await worker.ExecuteAsync(async () =>
         {
@@ -74,7 +74,7 @@ public class Signal_Query_Specs(InProcessServerFixture server)
     [Fact]
     public async Task Query_UnknownQueryType_ThrowsQueryFailed()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<SignalWorkflow>());
         await worker.ExecuteAsync(async () =>
         {
@@ -87,7 +87,7 @@ public class Signal_Query_Specs(InProcessServerFixture server)
     [Fact]
     public async Task Query_RejectNotOpenOnClosedWorkflow_ThrowsQueryRejected()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         var handle = await server.Client.StartWorkflowAsync((SignalWorkflow wf) => wf.RunAsync(1), new(Guid.NewGuid().ToString(), queue));
         await handle.TerminateAsync();
         var error = await Assert.ThrowsAsync<WorkflowQueryRejectedException>(() =>
@@ -98,7 +98,7 @@ public class Signal_Query_Specs(InProcessServerFixture server)
     [Fact]
     public async Task SignalExternal_FromWorkflow_DeliveredToTarget()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<SignalWorkflow>().AddWorkflow<ExternalSignalWorkflow>());
         var result = await worker.ExecuteAsync(async () =>
         {

@@ -9,7 +9,7 @@ public class Timer_Child_Specs(InProcessServerFixture server)
     [Fact]
     public async Task Timer_ShortDelay_FiresAfterDelay()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<TimerWorkflow>());
         var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((TimerWorkflow wf) => wf.RunAsync(TimeSpan.FromMilliseconds(200)), new(Guid.NewGuid().ToString(), queue)));
         Assert.Equal("fired", result);
@@ -18,7 +18,7 @@ public class Timer_Child_Specs(InProcessServerFixture server)
     [Fact]
     public async Task CancelTimer_BeforeFiring_WorkflowSeesCancellation()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<CancelTimerWorkflow>());
         var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((CancelTimerWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), queue)));
         Assert.Equal("cancelled", result);
@@ -27,7 +27,7 @@ public class Timer_Child_Specs(InProcessServerFixture server)
     [Fact]
     public async Task ChildWorkflows_CompletedAndFailed_ParentSeesBoth()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<ParentWorkflow>().AddWorkflow<HelloWorkflow>().AddWorkflow<FailingWorkflow>());
         var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((ParentWorkflow wf) => wf.RunAsync("child"), new(Guid.NewGuid().ToString(), queue)));
         Assert.Equal("Hello, child! + child failure seen", result);
