@@ -17,6 +17,7 @@ internal static class Report
             table.Row($"{what}: completed / s", Number(memory.PerSecond), Number(durable.PerSecond), Ratio(durable.PerSecond, memory.PerSecond));
             table.Row($"{workload.Name}: p50 start-to-result (ms)", Milliseconds(memory.P50), Milliseconds(durable.P50), Ratio(durable.P50.TotalMilliseconds, memory.P50.TotalMilliseconds));
             table.Row($"{workload.Name}: p99 start-to-result (ms)", Milliseconds(memory.P99), Milliseconds(durable.P99), Ratio(durable.P99.TotalMilliseconds, memory.P99.TotalMilliseconds));
+            table.Row($"{workload.Name}: CPU per workflow, whole process (ms)", Milliseconds(memory.ProcessorTimePerWorkflow), Milliseconds(durable.ProcessorTimePerWorkflow), Ratio(durable.ProcessorTimePerWorkflow.TotalMilliseconds, memory.ProcessorTimePerWorkflow.TotalMilliseconds));
             if (memory.Failures.Count + durable.Failures.Count > 0)
             {
                 table.Row($"{workload.Name}: failed", memory.Failures.Count.ToString(Culture), durable.Failures.Count.ToString(Culture), "");
@@ -60,7 +61,7 @@ internal static class Report
 
     private static string Ratio(double value, double baseline) => baseline == 0 ? "–" : (value / baseline).ToString("0.00", Culture);
 
-    private static string Milliseconds(TimeSpan value) => value.TotalMilliseconds.ToString("0.0", Culture);
+    private static string Milliseconds(TimeSpan value) => value.TotalMilliseconds.ToString(value.TotalMilliseconds < 10 ? "0.00" : "0.0", Culture);
 
     private static string Seconds(TimeSpan value) => $"{value.TotalSeconds.ToString("0.0", Culture)} s";
 

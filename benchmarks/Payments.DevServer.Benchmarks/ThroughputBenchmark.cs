@@ -15,6 +15,7 @@ internal sealed class ThroughputBenchmark(ITemporalClient client, string taskQue
         var runId = Guid.NewGuid().ToString("N")[..8];
         var latencies = new TimeSpan?[count];
         var failures = new FailureLog();
+        var cpuBefore = ProcessorTime();
         var batch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
         {
@@ -34,19 +35,28 @@ internal sealed class ThroughputBenchmark(ITemporalClient client, string taskQue
             progress.Increment(1);
         });
         batch.Stop();
-        return ThroughputFigures.From(count, concurrency, batch.Elapsed, [.. latencies.OfType<TimeSpan>()], failures);
+        return ThroughputFigures.From(count, concurrency, batch.Elapsed, ProcessorTime() - cpuBefore, [.. latencies.OfType<TimeSpan>()], failures);
+    }
+
+    private static TimeSpan ProcessorTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 }
 
-internal sealed record ThroughputFigures(int Count, int Concurrency, TimeSpan Elapsed, TimeSpan P50, TimeSpan P99, FailureLog Failures)
+internal sealed record ThroughputFigures(int Count, int Concurrency, TimeSpan Elapsed, TimeSpan ProcessorTime, TimeSpan P50, TimeSpan P99, FailureLog Failures)
 {
+    /// <summary>CPU of the whole process (server, client and worker) per workflow: less skewed by other load than rates are.</summary>
+    public TimeSpan ProcessorTimePerWorkflow => ProcessorTime / Count;
+
     /// <summary>Completed workflows per second of the whole batch.</summary>
     public double PerSecond => (Count - Failures.Count) / Elapsed.TotalSeconds;
 
-    public static ThroughputFigures From(int count, int concurrency, TimeSpan elapsed, TimeSpan[] latencies, FailureLog failures)
+    public static ThroughputFigures From(int count, int concurrency, TimeSpan elapsed, TimeSpan processorTime, TimeSpan[] latencies, FailureLog failures)
     {
         Array.Sort(latencies);
-        return new(count, concurrency, elapsed, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failures);
+        return new(count, concurrency, elapsed, processorTime, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failures);
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
