@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
+using Temporalio.Exceptions;
 
 namespace Payments.DevServer.Benchmarks;
 
@@ -35,7 +36,7 @@ internal sealed class IdleMemoryBenchmark(ITemporalClient client, ILoggerFactory
                 {
                     await client.StartWorkflowAsync((IdleTimerWorkflow wf) => wf.RunAsync(), new WorkflowOptions($"{runId}-{i}", taskQueue));
                 }
-                catch (Temporalio.Exceptions.TemporalException e)
+                catch (TemporalException e)
                 {
                     failures.Add(e);
                 }

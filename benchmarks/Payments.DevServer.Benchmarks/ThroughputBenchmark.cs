@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Spectre.Console;
 using Temporalio.Client;
+using Temporalio.Exceptions;
 
 namespace Payments.DevServer.Benchmarks;
 
@@ -28,7 +29,7 @@ internal sealed class ThroughputBenchmark(ITemporalClient client, string taskQue
                 await handle.GetResultAsync<int>(rpcOptions: rpc);
                 latencies[i] = Stopwatch.GetElapsedTime(started);
             }
-            catch (Exception e) when (e is Temporalio.Exceptions.TemporalException or OperationCanceledException)
+            catch (Exception e) when (e is TemporalException or OperationCanceledException)
             {
                 failures.Add(e);
             }
