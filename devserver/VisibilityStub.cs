@@ -10,6 +10,7 @@ namespace Payments.DevServer.Visibility;
 
 public sealed class SearchAttributeRegistry
 {
+    private static readonly HashSet<string> BuiltIn = ["TemporalChangeVersion", "BinaryChecksums", "BuildIds", "TemporalScheduledById", "TemporalScheduledStartTime"];
     private readonly ConcurrentDictionary<string, IndexedValueType> _custom = new();
 
     public IReadOnlyDictionary<string, IndexedValueType> Custom => _custom;
@@ -22,7 +23,7 @@ public sealed class SearchAttributeRegistry
     {
         foreach (var name in attributes.IndexedFields.Keys)
         {
-            if (!_custom.ContainsKey(name))
+            if (!_custom.ContainsKey(name) && !BuiltIn.Contains(name))
             {
                 throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, $"search attribute {name} is not defined"));
             }
