@@ -75,6 +75,11 @@ public class SearchAttribute_Specs(InProcessServerFixture server)
         var (result, history) = await worker.ExecuteAsync(async () =>
         {
             var handle = await server.Client.StartWorkflowAsync((WaitOrTimeoutWorkflow wf) => wf.RunAsync(TimeSpan.FromHours(1)), new(Guid.NewGuid().ToString(), queue));
+            // Started, task scheduled/started/completed, timer started: only then is there a timer to cancel.
+            while ((await handle.DescribeAsync()).HistoryLength < 5)
+            {
+                await Task.Delay(20);
+            }
             await handle.SignalAsync(wf => wf.ReleaseAsync());
             return (await handle.GetResultAsync(), await handle.FetchHistoryAsync());
         });
