@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Payments.Api.Tests;
+
+/// <summary>The API as a user runs it: its own process, real HTTP on a loopback port, embedded mode in a temp data folder.</summary>
+internal sealed partial class ApiProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private readonly Process _process;
+
+    private readonly bool _ownsDataFolder;
+
+    private ApiProcess(Process process, Uri baseAddress, string dataFolder, bool ownsDataFolder)
+    {
+        _ownsDataFolder = ownsDataFolder;
+        _process = process;
+        BaseAddress = baseAddress;
+        DataFolder = dataFolder;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string DataFolder { get; }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    /// <param name="dataFolder">Where the embedded mode keeps its state; a fresh temp folder, deleted on dispose, when null.</param>
+    public static async Task<ApiProcess> StartAsync(string? dataFolder = null)
+    {
+        var ownsDataFolder = dataFolder is null;
+        dataFolder ??= Path.Combine(Path.GetTempPath(), $"payments-api-{Guid.NewGuid():N}");
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var startInfo = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Payments.Api"))
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["ASPNETCORE_URLS"] = baseAddress.ToString(),
+                ["Embedded__DataFolder"] = dataFolder,
+            },
+        };
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the API.");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var api = new ApiProcess(process, baseAddress, dataFolder, ownsDataFolder);
+        using var client = api.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            try
+            {
+                if ((await client.GetAsync(new Uri("/health/live", UriKind.Relative))).IsSuccessStatusCode)
+                {
+                    return api;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
+        }
+        await api.DisposeAsync();
+        lock (output)
+        {
+            throw new InvalidOperationException($"The API did not become live:{Environment.NewLine}{output}");
+        }
+    }
+
+    /// <summary>Asks the API to stop as Ctrl+C or a container runtime would, and waits for it.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, SigTerm);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            _process.Dispose();
+            if (_ownsDataFolder && Directory.Exists(DataFolder))
+            {
+                Directory.Delete(DataFolder, recursive: true);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,235 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Payments.DevServer.Visibility;
+using Temporalio.Api.Common.V1;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.OperatorService.V1;
+
+namespace Payments.DevServer.Tests.Visibility;
+
+/// <summary>Registering, listing and removing search attributes, and validating the ones an execution writes.</summary>
+public class SearchAttributeRegistryTests
+{
+    [Fact]
+    public void ListSearchAttributes_NewRegistry_ListsSystemAndPredefinedOnly()
+    {
+        var response = new SearchAttributeRegistry().ListSearchAttributes(new ListSearchAttributesRequest { Namespace = "default" });
+
+        Assert.Empty(response.CustomAttributes);
+        Assert.Equal(IndexedValueType.Keyword, response.SystemAttributes["WorkflowId"]);
+        Assert.Equal(IndexedValueType.Keyword, response.SystemAttributes["ExecutionStatus"]);
+        Assert.Equal(IndexedValueType.Datetime, response.SystemAttributes["StartTime"]);
+        Assert.Equal(IndexedValueType.Int, response.SystemAttributes["HistoryLength"]);
+        Assert.Equal(IndexedValueType.KeywordList, response.SystemAttributes["TemporalChangeVersion"]);
+        Assert.Equal(IndexedValueType.KeywordList, response.SystemAttributes["BuildIds"]);
+    }
+
+    [Fact]
+    public void AddSearchAttributes_NewNames_AreListedAsCustom()
+    {
+        var registry = new SearchAttributeRegistry();
+
+        registry.AddSearchAttributes(new AddSearchAttributesRequest
+        {
+            Namespace = "default",
+            SearchAttributes = { ["CustomerId"] = IndexedValueType.Keyword, ["AmountCents"] = IndexedValueType.Int },
+        });
+
+        var listed = registry.ListSearchAttributes(new ListSearchAttributesRequest()).CustomAttributes;
+        Assert.Equal(2, listed.Count);
+        Assert.Equal(IndexedValueType.Keyword, listed["CustomerId"]);
+        Assert.Equal(IndexedValueType.Int, registry.Custom["AmountCents"]);
+    }
+
+    [Fact]
+    public void Register_SameNameSameType_IsIdempotent()
+    {
+        var registry = new SearchAttributeRegistry();
+        registry.Register("CustomerId", IndexedValueType.Keyword);
+
+        registry.Register("CustomerId", IndexedValueType.Keyword);
+
+        Assert.Single(registry.Custom);
+    }
+
+    [Fact]
+    public void Register_SameNameOtherType_IsAlreadyExists()
+    {
+        var registry = new SearchAttributeRegistry();
+        registry.Register("CustomerId", IndexedValueType.Keyword);
+
+        var error = Assert.Throws<RpcException>(() => registry.Register("CustomerId", IndexedValueType.Int));
+
+        Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
+        Assert.Equal("Search attribute CustomerId already exists.", error.Status.Detail);
+        Assert.Equal(IndexedValueType.Keyword, registry.Custom["CustomerId"]);
+    }
+
+    [Theory]
+    [InlineData("WorkflowId")]
+    [InlineData("ExecutionStatus")]
+    [InlineData("TemporalChangeVersion")]
+    [InlineData("BuildIds")]
+    [InlineData("TemporalAnything")]
+    [InlineData("Memo")]
+    public void Register_ReservedName_IsInvalidArgument(string name)
+    {
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Register(name, IndexedValueType.Keyword));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal($"Search attribute {name} is reserved by system.", error.Status.Detail);
+    }
+
+    [Fact]
+    public void Register_UnspecifiedType_IsInvalidArgument()
+    {
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Register("CustomerId", IndexedValueType.Unspecified));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("Unknown search attribute type: Unspecified.", error.Status.Detail);
+    }
+
+    [Fact]
+    public void AddSearchAttributes_Empty_IsInvalidArgument()
+    {
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().AddSearchAttributes(new AddSearchAttributesRequest()));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("SearchAttributes are not set on request.", error.Status.Detail);
+    }
+
+    [Fact]
+    public void Register_MoreThanTheSqlStoreHolds_IsInvalidArgument()
+    {
+        var registry = new SearchAttributeRegistry();
+        for (var i = 1; i <= 3; i++)
+        {
+            registry.Register($"Amount{i}", IndexedValueType.Int);
+        }
+
+        var error = Assert.Throws<RpcException>(() => registry.Register("Amount4", IndexedValueType.Int));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("Unable to create search attributes: cannot have more than 3 search attribute of type Int.", error.Status.Detail);
+    }
+
+    [Fact]
+    public void Remove_CustomAttribute_IsNoLongerListed()
+    {
+        var registry = new SearchAttributeRegistry();
+        registry.Register("CustomerId", IndexedValueType.Keyword);
+
+        registry.Remove("CustomerId");
+        registry.Remove("NeverRegistered");
+
+        Assert.Empty(registry.Custom);
+    }
+
+    [Fact]
+    public void RemoveSearchAttributes_SystemAttribute_IsInvalidArgument()
+    {
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Remove("WorkflowType"));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("Unable to remove non-custom search attributes: WorkflowType.", error.Status.Detail);
+    }
+
+    [Fact]
+    public void Validate_RegisteredValuesOfEveryType_Passes()
+    {
+        var registry = Executions.Registry();
+
+        registry.Validate(Executions.Attributes(builder => builder
+            .Set(Executions.CustomerId, "c-1")
+            .Set(Executions.AmountCents, 1250)
+            .Set(Executions.Score, 0.5)
+            .Set(Executions.Urgent, true)
+            .Set(Executions.DueAt, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)))
+            .Set(Executions.Tags, ["a", "b"])
+            .Set(Executions.Note, "card declined twice")));
+    }
+
+    [Fact]
+    public void Validate_PredefinedChangeVersion_Passes()
+    {
+        new SearchAttributeRegistry().Validate(new SearchAttributes
+        {
+            IndexedFields = { ["TemporalChangeVersion"] = Json("""["fee-rounding-1"]""", "KeywordList") },
+        });
+    }
+
+    [Fact]
+    public void Validate_NullPayload_PassesAsAnUnset()
+    {
+        var registry = Executions.Registry();
+        var unset = new Payload { Metadata = { ["encoding"] = ByteString.CopyFromUtf8("binary/null") } };
+
+        registry.Validate(new SearchAttributes { IndexedFields = { ["CustomerId"] = unset } });
+    }
+
+    [Fact]
+    public void Validate_UnregisteredAttribute_IsInvalidArgument()
+    {
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Validate(
+            Executions.Attributes(builder => builder.Set(Executions.CustomerId, "c-1"))));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("search attribute CustomerId is not defined", error.Status.Detail);
+    }
+
+    [Fact]
+    public void Validate_SystemAttribute_IsInvalidArgument()
+    {
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Validate(new SearchAttributes
+        {
+            IndexedFields = { ["WorkflowId"] = Json("\"wf\"", "Keyword") },
+        }));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("WorkflowId attribute can't be set in SearchAttributes", error.Status.Detail);
+    }
+
+    [Theory]
+    [InlineData("AmountCents", "\"abc\"", "abc is not a valid value for search attribute AmountCents of type Int")]
+    [InlineData("AmountCents", "1.5", "1.5 is not a valid value for search attribute AmountCents of type Int")]
+    [InlineData("CustomerId", "42", "42 is not a valid value for search attribute CustomerId of type Keyword")]
+    [InlineData("Urgent", "\"yes\"", "yes is not a valid value for search attribute Urgent of type Bool")]
+    [InlineData("DueAt", "\"tomorrow\"", "tomorrow is not a valid value for search attribute DueAt of type Datetime")]
+    [InlineData("Tags", "\"single\"", "single is not a valid value for search attribute Tags of type KeywordList")]
+    public void Validate_ValueOfAnotherType_IsInvalidArgument(string name, string json, string message)
+    {
+        var error = Assert.Throws<RpcException>(() => Executions.Registry().Validate(new SearchAttributes
+        {
+            IndexedFields = { [name] = Json(json, "Keyword") },
+        }));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(message, error.Status.Detail);
+    }
+
+    [Fact]
+    public void Validate_ValueLargerThan2KiB_IsInvalidArgument()
+    {
+        var error = Assert.Throws<RpcException>(() => Executions.Registry().Validate(
+            Executions.Attributes(builder => builder.Set(Executions.CustomerId, new string('x', 3000)))));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("search attribute CustomerId value of size 3002: exceeds size limit 2048", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_FromManyThreads_KeepsEveryAttribute()
+    {
+        var registry = new SearchAttributeRegistry();
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => registry.Register($"Key{i}", IndexedValueType.Keyword))));
+
+        Assert.Equal(10, registry.Custom.Count);
+    }
+
+    private static Payload Json(string json, string type) => new()
+    {
+        Metadata = { ["encoding"] = ByteString.CopyFromUtf8("json/plain"), ["type"] = ByteString.CopyFromUtf8(type) },
+        Data = ByteString.CopyFromUtf8(json),
+    };
+}
