@@ -291,3 +291,18 @@ public class WaitOrTimeoutWorkflow
         return Task.CompletedTask;
     }
 }
+
+[Workflow]
+public class AbandoningParentWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(string childId, bool abandon)
+    {
+        await Workflow.StartChildWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new()
+        {
+            Id = childId,
+            ParentClosePolicy = abandon ? ParentClosePolicy.Abandon : ParentClosePolicy.Terminate,
+        });
+        await Workflow.WaitConditionAsync(() => false);
+    }
+}
