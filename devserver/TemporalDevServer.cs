@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Payments.DevServer.Engine;
 using Payments.DevServer.Hosting;
+using Payments.DevServer.Http;
 using Payments.DevServer.Storage;
 
 namespace Payments.DevServer;
@@ -20,15 +21,19 @@ public sealed class TemporalDevServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TemporalEngine _engine;
 
-    private TemporalDevServer(WebApplication app, TemporalEngine engine, string target)
+    private TemporalDevServer(WebApplication app, TemporalEngine engine, string target, string? httpAddress)
     {
         _app = app;
         _engine = engine;
         Target = target;
+        HttpAddress = httpAddress;
     }
 
     /// <summary>"ip:port" for <c>TemporalClient.ConnectAsync</c>.</summary>
     public string Target { get; }
+
+    /// <summary>Base address of the HTTP/JSON API (e.g. http://127.0.0.1:8233), when one was asked for.</summary>
+    public string? HttpAddress { get; }
 
     /// <summary>The transport-agnostic entry (method name + request → response), for other front ends such as HTTP/JSON.</summary>
     public RpcDispatcher Dispatcher => _app.Services.GetRequiredService<RpcDispatcher>();
@@ -55,6 +60,10 @@ public sealed class TemporalDevServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Parse(options.Ip), options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            if (options.HttpPort is { } httpPort)
+            {
+                kestrel.Listen(IPAddress.Parse(options.Ip), httpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            }
             kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
             kestrel.Limits.MaxRequestBodySize = null;
         });
@@ -95,10 +104,11 @@ public sealed class TemporalDevServer : IAsyncDisposable
 
             var app = builder.Build();
             app.MapGrpcService<TemporalGrpcService>();
+            new TemporalHttpApi(dispatcher.DispatchAsync, new TemporalUiSettings(options.Namespace)).Map(app);
             await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var port = new Uri(address).Port;
-            return new TemporalDevServer(app, engine, $"{options.Ip}:{port}");
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+            var http = options.HttpPort is null ? null : addresses[1].GetLeftPart(UriPartial.Authority);
+            return new TemporalDevServer(app, engine, $"{options.Ip}:{addresses[0].Port}", http);
         }
         catch
         {

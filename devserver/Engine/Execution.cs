@@ -103,6 +103,9 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
 
     public long NextEventId => History.Count + 1;
 
+    /// <summary>Bytes of all events in the history (Temporal's history size).</summary>
+    public long HistorySizeBytes { get; set; }
+
     public void NotifyChanged() => Interlocked.Exchange(ref _changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>A temporary negative id for a buffered event; real ids are given when the buffer is flushed.</summary>

@@ -92,10 +92,7 @@ internal sealed partial class TemporalEngine
         {
             attributes.WorkflowRunTimeout = Duration.FromTimeSpan(executionTimeout);
         }
-        if (startDelay > TimeSpan.Zero)
-        {
-            attributes.FirstWorkflowTaskBackoff = Duration.FromTimeSpan(startDelay);
-        }
+        attributes.FirstWorkflowTaskBackoff = Duration.FromTimeSpan(startDelay > TimeSpan.Zero ? startDelay : TimeSpan.Zero);
         if (attributes.SearchAttributes is { } searchAttributes)
         {
             chain.Namespace.SearchAttributes.Validate(searchAttributes);

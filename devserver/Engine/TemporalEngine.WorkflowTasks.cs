@@ -8,6 +8,22 @@ using Temporalio.Api.WorkflowService.V1;
 
 namespace Payments.DevServer.Engine;
 
+/// <summary>Temporal's default history limits: suggest continue-as-new first, terminate the run past the hard limit.</summary>
+internal static class HistoryLimits
+{
+    public const int SuggestEventCount = 4 * 1024;
+    public const long SuggestSizeBytes = 4L * 1024 * 1024;
+    public const int MaxEventCount = 51_200;
+    public const long MaxSizeBytes = 50L * 1024 * 1024;
+
+    public static bool SuggestContinueAsNew(Execution x) => x.History.Count >= SuggestEventCount || x.HistorySizeBytes >= SuggestSizeBytes;
+
+    public static string? Exceeded(Execution x) =>
+        x.History.Count > MaxEventCount ? "Workflow history count exceeds limit." :
+        x.HistorySizeBytes > MaxSizeBytes ? "Workflow history size exceeds limit." :
+        null;
+}
+
 internal sealed partial class TemporalEngine
 {
     public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest request, CancellationToken cancellationToken)
@@ -43,7 +59,8 @@ internal sealed partial class TemporalEngine
                 ScheduledEventId = task.ScheduledEventId,
                 Identity = request.Identity,
                 RequestId = Guid.NewGuid().ToString(),
-                HistorySizeBytes = x.History.Sum(h => (long)h.CalculateSize()),
+                HistorySizeBytes = x.HistorySizeBytes,
+                SuggestContinueAsNew = HistoryLimits.SuggestContinueAsNew(x),
             };
             Append(x, e, m);
             ArmWorkflowTask(x);
@@ -129,6 +146,10 @@ internal sealed partial class TemporalEngine
                     break;
                 }
                 needsTask |= ApplyCommand(x, command, completedId, m);
+            }
+            if (x.IsRunning && HistoryLimits.Exceeded(x) is { } reason)
+            {
+                Terminate(x, reason, m);
             }
             if (x.IsRunning && (FlushBuffered(x, m) | needsTask))
             {

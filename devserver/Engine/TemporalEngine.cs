@@ -124,6 +124,7 @@ internal sealed partial class TemporalEngine : IDisposable
     {
         e.EventId = x.NextEventId;
         x.History.Add(e);
+        x.HistorySizeBytes += e.CalculateSize();
         x.Apply(e);
         m.Touch(x);
         x.NotifyChanged();
@@ -171,6 +172,7 @@ internal sealed partial class TemporalEngine : IDisposable
             e.EventId = x.NextEventId;
             x.ResolvePlaceholders(e, realIds);
             x.History.Add(e);
+            x.HistorySizeBytes += e.CalculateSize();
         }
         x.Buffered.Clear();
         m.Touch(x);
@@ -303,7 +305,7 @@ internal sealed partial class TemporalEngine : IDisposable
             TaskQueue = x.Started.TaskQueue.Name,
             FirstRunId = x.Started.FirstExecutionRunId,
             StateTransitionCount = x.History.Count,
-            HistorySizeBytes = x.History.Sum(e => (long)e.CalculateSize()),
+            HistorySizeBytes = x.HistorySizeBytes,
             RootExecution = x.Started.RootWorkflowExecution ?? new WorkflowExecution { WorkflowId = x.WorkflowId, RunId = x.RunId },
         };
         if (x.Started.ParentWorkflowExecution is { } parent)

@@ -1,4 +1,5 @@
 using Temporalio.Activities;
+using Temporalio.Common;
 using Temporalio.Exceptions;
 using Temporalio.Workflows;
 
@@ -250,5 +251,58 @@ public class TestActivities
             context.Heartbeat();
             await Task.Delay(100, context.CancellationToken);
         }
+    }
+}
+
+[Workflow]
+public class UpsertStatusWorkflow
+{
+    public static readonly SearchAttributeKey<string> Status = SearchAttributeKey.CreateKeyword("PaymentStatus");
+
+    [WorkflowRun]
+    public Task RunAsync(string status)
+    {
+        Workflow.UpsertTypedSearchAttributes(Status.ValueSet(status));
+        Workflow.UpsertMemo(MemoUpdate.ValueSet("note", status));
+        return Task.CompletedTask;
+    }
+}
+
+[Workflow]
+public class PatchedWorkflow
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Task.FromResult(Workflow.Patched("v2") ? "v2" : "v1");
+}
+
+[Workflow]
+public class WaitOrTimeoutWorkflow
+{
+    private bool _released;
+
+    [WorkflowRun]
+    public async Task<string> RunAsync(TimeSpan timeout) =>
+        await Workflow.WaitConditionAsync(() => _released, timeout) ? "signalled" : "timed out";
+
+    [WorkflowSignal]
+    public Task ReleaseAsync()
+    {
+        _released = true;
+        return Task.CompletedTask;
+    }
+}
+
+[Workflow]
+public class AbandoningParentWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(string childId, bool abandon)
+    {
+        await Workflow.StartChildWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new()
+        {
+            Id = childId,
+            ParentClosePolicy = abandon ? ParentClosePolicy.Abandon : ParentClosePolicy.Terminate,
+        });
+        await Workflow.WaitConditionAsync(() => false);
     }
 }
