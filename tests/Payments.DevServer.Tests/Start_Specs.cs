@@ -112,4 +112,14 @@ public class Start_Specs(InProcessServerFixture server)
         var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((ContinueAsNewWorkflow wf) => wf.RunAsync(3), new(Guid.NewGuid().ToString(), queue)));
         Assert.Equal(42, result);
     }
+
+    [Fact]
+    public async Task RunTimeout_WorkflowWaitsTooLong_ResultThrowsTimeout()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<WaitForeverWorkflow>());
+        var error = await worker.ExecuteAsync(() => Assert.ThrowsAsync<WorkflowFailedException>(() =>
+            server.Client.ExecuteWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), queue) { RunTimeout = TimeSpan.FromMilliseconds(500) })));
+        Assert.IsType<TimeoutFailureException>(error.InnerException);
+    }
 }

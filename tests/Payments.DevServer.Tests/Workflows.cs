@@ -240,6 +240,9 @@ public class TestActivities
     public int Attempts => _attempts;
 
     [Activity]
+    public string CompleteLater() => throw new CompleteAsyncException();
+
+    [Activity]
     public Task Sleep(TimeSpan duration) => Task.Delay(duration, ActivityExecutionContext.Current.CancellationToken);
 
     [Activity]
@@ -305,4 +308,27 @@ public class AbandoningParentWorkflow
         });
         await Workflow.WaitConditionAsync(() => false);
     }
+}
+
+[Workflow]
+public class AsyncCompletionWorkflow
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.CompleteLater(),
+        new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMinutes(1), ActivityId = "async-activity" });
+}
+
+[Workflow]
+public class HeartbeatTimeoutWorkflow
+{
+    [WorkflowRun]
+    public Task RunAsync() => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.Sleep(TimeSpan.FromSeconds(30)),
+        new ActivityOptions
+        {
+            StartToCloseTimeout = TimeSpan.FromMinutes(1),
+            HeartbeatTimeout = TimeSpan.FromMilliseconds(300),
+            RetryPolicy = new() { MaximumAttempts = 1 },
+        });
 }
