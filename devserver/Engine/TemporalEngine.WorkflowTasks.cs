@@ -209,7 +209,7 @@ internal sealed partial class TemporalEngine
     private sealed record BadCommand(WorkflowTaskFailedCause Cause, string Message);
 
     /// <summary>Checks every command before any is applied, so a rejected completion leaves no partial events.</summary>
-    private static BadCommand? ValidateCommands(Execution x, IEnumerable<Command> commands)
+    private BadCommand? ValidateCommands(Execution x, IEnumerable<Command> commands)
     {
         foreach (var command in commands)
         {
@@ -237,18 +237,51 @@ internal sealed partial class TemporalEngine
                     }
                     break;
                 case CommandType.UpsertWorkflowSearchAttributes:
-                    try
+                    if (InvalidSearchAttributes(x.Namespace, command.UpsertWorkflowSearchAttributesCommandAttributes.SearchAttributes) is { } upsertError)
                     {
-                        x.Namespace.SearchAttributes.Validate(command.UpsertWorkflowSearchAttributesCommandAttributes.SearchAttributes);
-                    }
-                    catch (Grpc.Core.RpcException e)
-                    {
-                        return new BadCommand(WorkflowTaskFailedCause.BadSearchAttributes, e.Status.Detail);
+                        return new BadCommand(WorkflowTaskFailedCause.BadSearchAttributes, upsertError);
                     }
                     break;
+                case CommandType.ContinueAsNewWorkflowExecution:
+                    if (InvalidSearchAttributes(x.Namespace, command.ContinueAsNewWorkflowExecutionCommandAttributes.SearchAttributes) is { } continueError)
+                    {
+                        return new BadCommand(WorkflowTaskFailedCause.BadSearchAttributes, continueError);
+                    }
+                    break;
+                case CommandType.StartChildWorkflowExecution:
+                    var child = command.StartChildWorkflowExecutionCommandAttributes;
+                    var childNamespace = string.IsNullOrEmpty(child.Namespace) ? x.Namespace : FindNamespace(child.Namespace);
+                    if (childNamespace is null || string.IsNullOrEmpty(child.WorkflowId) || string.IsNullOrEmpty(child.WorkflowType?.Name))
+                    {
+                        return new BadCommand(WorkflowTaskFailedCause.BadStartChildExecutionAttributes, "A child workflow needs a known namespace, a workflow id and a workflow type.");
+                    }
+                    if (InvalidSearchAttributes(childNamespace, child.SearchAttributes) is { } childError)
+                    {
+                        return new BadCommand(WorkflowTaskFailedCause.BadSearchAttributes, childError);
+                    }
+                    break;
+                case CommandType.CancelTimer or CommandType.RequestCancelActivityTask or CommandType.CompleteWorkflowExecution
+                    or CommandType.FailWorkflowExecution or CommandType.CancelWorkflowExecution or CommandType.SignalExternalWorkflowExecution
+                    or CommandType.RequestCancelExternalWorkflowExecution or CommandType.RecordMarker or CommandType.ModifyWorkflowProperties:
+                    break;
+                default:
+                    return new BadCommand(WorkflowTaskFailedCause.Unspecified, $"Command {command.CommandType} is not supported by this server.");
             }
         }
         return null;
+    }
+
+    private static string? InvalidSearchAttributes(NamespaceState ns, Temporalio.Api.Common.V1.SearchAttributes? attributes)
+    {
+        try
+        {
+            ns.SearchAttributes.Validate(attributes);
+            return null;
+        }
+        catch (Grpc.Core.RpcException e)
+        {
+            return e.Status.Detail;
+        }
     }
 
     /// <summary>Applies one command; answers true when it needs another workflow task (e.g. an activity cancelled before it started).</summary>
@@ -345,7 +378,7 @@ internal sealed partial class TemporalEngine
                 x.Namespace.Visibility.Upsert(DescribeInfo(x));
                 return false;
             default:
-                throw TemporalErrors.InvalidArgument($"Command {command.CommandType} is not supported by this server.");
+                throw new InvalidOperationException($"Command {command.CommandType} passed validation but has no handler.");
         }
     }
 

@@ -47,6 +47,8 @@ internal sealed partial class TemporalEngine : IDisposable
     public NamespaceState GetNamespace(string name) =>
         _namespaces.TryGetValue(name ?? "", out var ns) ? ns : throw TemporalErrors.NamespaceNotFound(name ?? "");
 
+    public NamespaceState? FindNamespace(string name) => _namespaces.GetValueOrDefault(name);
+
     public NamespaceState? FindNamespaceById(string id) => _namespaces.Values.FirstOrDefault(n => n.Id == id);
 
     public void Dispose() => Clock.Dispose();
