@@ -69,6 +69,7 @@ internal sealed partial class TemporalEngine
             history.Events.AddRange(x.History.Skip(from));
             return new PollWorkflowTaskQueueResponse
             {
+                Messages = { UpdateRequestMessages(x, e.EventId) },
                 TaskToken = new TaskToken(TaskTokenKind.Workflow, x.Namespace.Name, x.WorkflowId, x.RunId, task.ScheduledEventId, task.Attempt).ToByteString(),
                 WorkflowExecution = new WorkflowExecution { WorkflowId = x.WorkflowId, RunId = x.RunId },
                 WorkflowType = x.Started.WorkflowType,
@@ -139,14 +140,29 @@ internal sealed partial class TemporalEngine
             };
             var completedId = Append(x, completed, m);
             var needsTask = request.ForceCreateNewWorkflowTask;
+            var messages = request.Messages.ToDictionary(message => message.Id);
             foreach (var command in request.Commands)
             {
                 if (!x.IsRunning)
                 {
                     break;
                 }
+                if (command.CommandType == CommandType.ProtocolMessage)
+                {
+                    if (messages.Remove(command.ProtocolMessageCommandAttributes.MessageId, out var message))
+                    {
+                        ApplyUpdateMessage(x, message, m);
+                    }
+                    continue;
+                }
                 needsTask |= ApplyCommand(x, command, completedId, m);
             }
+            foreach (var message in request.Messages.Where(message => messages.ContainsKey(message.Id)))
+            {
+                ApplyUpdateMessage(x, message, m);
+            }
+            // An update that arrived while this task ran still waits for the worker.
+            needsTask |= x.Updates.Values.Any(u => u.Stage == Temporalio.Api.Enums.V1.UpdateWorkflowExecutionLifecycleStage.Admitted);
             if (x.IsRunning && HistoryLimits.Exceeded(x) is { } reason)
             {
                 Terminate(x, reason, m);
@@ -262,7 +278,8 @@ internal sealed partial class TemporalEngine
                     break;
                 case CommandType.CancelTimer or CommandType.RequestCancelActivityTask or CommandType.CompleteWorkflowExecution
                     or CommandType.FailWorkflowExecution or CommandType.CancelWorkflowExecution or CommandType.SignalExternalWorkflowExecution
-                    or CommandType.RequestCancelExternalWorkflowExecution or CommandType.RecordMarker or CommandType.ModifyWorkflowProperties:
+                    or CommandType.RequestCancelExternalWorkflowExecution or CommandType.RecordMarker or CommandType.ModifyWorkflowProperties
+                    or CommandType.ProtocolMessage:
                     break;
                 default:
                     return new BadCommand(WorkflowTaskFailedCause.Unspecified, $"Command {command.CommandType} is not supported by this server.");

@@ -332,3 +332,40 @@ public class HeartbeatTimeoutWorkflow
             RetryPolicy = new() { MaximumAttempts = 1 },
         });
 }
+
+[Workflow]
+public class UpdatableWorkflow
+{
+    private int _total;
+    private bool _done;
+
+    [WorkflowRun]
+    public async Task<int> RunAsync()
+    {
+        await Workflow.WaitConditionAsync(() => _done);
+        return _total;
+    }
+
+    [WorkflowUpdate]
+    public Task<int> AddAsync(int amount)
+    {
+        _total += amount;
+        return Task.FromResult(_total);
+    }
+
+    [WorkflowUpdateValidator(nameof(AddAsync))]
+    public void ValidateAdd(int amount)
+    {
+        if (amount < 0)
+        {
+            throw new ApplicationFailureException("amount must not be negative");
+        }
+    }
+
+    [WorkflowSignal]
+    public Task FinishAsync()
+    {
+        _done = true;
+        return Task.CompletedTask;
+    }
+}
