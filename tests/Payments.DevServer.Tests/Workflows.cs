@@ -369,3 +369,42 @@ public class UpdatableWorkflow
         return Task.CompletedTask;
     }
 }
+
+[Workflow]
+public class CancelChildWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        using var cancel = new CancellationTokenSource();
+        var child = await Workflow.StartChildWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new()
+        {
+            Id = $"{Workflow.Info.WorkflowId}-child",
+            CancellationToken = cancel.Token,
+            CancellationType = ChildWorkflowCancellationType.WaitCancellationCompleted,
+        });
+        cancel.Cancel();
+        try
+        {
+            await child.GetResultAsync();
+            return "completed";
+        }
+        catch (ChildWorkflowFailureException e) when (e.InnerException is CanceledFailureException)
+        {
+            return "child cancelled";
+        }
+    }
+}
+
+[Workflow]
+public class SlowRetryWorkflow
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(int failures) => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.FailTimes(failures),
+        new ActivityOptions
+        {
+            StartToCloseTimeout = TimeSpan.FromSeconds(10),
+            RetryPolicy = new() { InitialInterval = TimeSpan.FromHours(1), BackoffCoefficient = 2 },
+        });
+}
