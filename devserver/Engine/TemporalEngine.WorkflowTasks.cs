@@ -333,14 +333,7 @@ internal sealed partial class TemporalEngine
                 CloseRun(x, complete, m);
                 return false;
             case CommandType.FailWorkflowExecution:
-                var fail = NewEvent(EventType.WorkflowExecutionFailed);
-                fail.WorkflowExecutionFailedEventAttributes = new WorkflowExecutionFailedEventAttributes
-                {
-                    Failure = command.FailWorkflowExecutionCommandAttributes.Failure,
-                    RetryState = RetryState.RetryPolicyNotSet,
-                    WorkflowTaskCompletedEventId = completedId,
-                };
-                CloseRun(x, fail, m);
+                FailRun(x, command.FailWorkflowExecutionCommandAttributes.Failure, completedId, m);
                 return false;
             case CommandType.CancelWorkflowExecution:
                 var cancel = NewEvent(EventType.WorkflowExecutionCanceled);

@@ -247,7 +247,9 @@ internal sealed partial class TemporalEngine : IDisposable
         Append(x, closeEvent, m);
         ReleaseParkedQueries(x);
         x.Namespace.Visibility.Upsert(DescribeInfo(x));
-        if (x.Status != WorkflowExecutionStatus.ContinuedAsNew && x.Started.ParentWorkflowExecution is { } parent)
+        // A parent hears of its child once the chain ends: not when it continues as new or retries.
+        var chainGoesOn = x.Status == WorkflowExecutionStatus.ContinuedAsNew || closeEvent.WorkflowExecutionFailedEventAttributes?.RetryState == RetryState.InProgress;
+        if (!chainGoesOn && x.Started.ParentWorkflowExecution is { } parent)
         {
             var notice = ChildClosedEvent(x, closeEvent);
             var parentNamespace = x.Started.ParentWorkflowNamespace;

@@ -408,3 +408,12 @@ public class SlowRetryWorkflow
             RetryPolicy = new() { InitialInterval = TimeSpan.FromHours(1), BackoffCoefficient = 2 },
         });
 }
+
+[Workflow]
+public class RetriedWorkflow
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(int failures) => Workflow.Info.Attempt <= failures
+        ? throw new ApplicationFailureException($"attempt {Workflow.Info.Attempt} fails")
+        : Task.FromResult(Workflow.Info.Attempt);
+}
