@@ -351,7 +351,13 @@ internal sealed partial class TemporalEngine
         {
             ArmActivity(x, activity);
         }
-        if (x.WorkflowTask is not null)
+        // Sticky queues die with the process that polled them: later tasks go to the normal queue.
+        x.StickyQueue = null;
+        if (x.WorkflowTask is { IsStarted: false, Sticky: true } stuck)
+        {
+            Mutate(x.Chain, m => OnWorkflowTaskTimeout(x, stuck, TimeoutType.ScheduleToStart, m));
+        }
+        else if (x.WorkflowTask is not null)
         {
             ArmWorkflowTask(x);
         }
