@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
+using Payments.DevServer.Storage;
 using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.History.V1;
 using Temporalio.Api.TaskQueue.V1;
 using Temporalio.Api.Workflow.V1;
-
-using Payments.DevServer.Storage;
 
 namespace Payments.DevServer.Engine;
 
@@ -26,6 +25,9 @@ internal sealed partial class TemporalEngine : IDisposable
 
     private readonly ConcurrentDictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
+
+    /// <summary>Event task ids, increasing like Temporal's (they start where its first shard's range does).</summary>
+    private long _taskIds = 1_048_576;
 
     public TemporalEngine(bool timeSkipping, IEngineStore? store, ILogger logger)
     {
@@ -118,8 +120,6 @@ internal sealed partial class TemporalEngine : IDisposable
         EventTime = Timestamp.FromDateTime(Clock.UtcNow),
         TaskId = Interlocked.Increment(ref _taskIds),
     };
-
-    private long _taskIds = 1_048_576;
 
     /// <summary>Appends an event to the history and applies it to the mutable state.</summary>
     public static long Append(Execution x, HistoryEvent e, Mutation m)
