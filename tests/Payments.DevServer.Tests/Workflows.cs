@@ -417,3 +417,26 @@ public class RetriedWorkflow
         ? throw new ApplicationFailureException($"attempt {Workflow.Info.Attempt} fails")
         : Task.FromResult(Workflow.Info.Attempt);
 }
+
+/// <summary>An activity that hangs on the worker built with <c>hang: true</c> and passes on any other.</summary>
+public class GateActivities(bool hang)
+{
+    [Activity]
+    public async Task<string> PassAsync()
+    {
+        if (hang)
+        {
+            await Task.Delay(Timeout.Infinite, ActivityExecutionContext.Current.CancellationToken);
+        }
+        return $"passed on attempt {ActivityExecutionContext.Current.Info.Attempt}";
+    }
+}
+
+[Workflow]
+public class GateWorkflow
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Workflow.ExecuteActivityAsync(
+        (GateActivities a) => a.PassAsync(),
+        new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(2), RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10) } });
+}
