@@ -19,12 +19,10 @@ namespace Payments.DevServer;
 public sealed class TemporalDevServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TemporalEngine _engine;
 
-    private TemporalDevServer(WebApplication app, TemporalEngine engine, string target, string? httpAddress)
+    private TemporalDevServer(WebApplication app, string target, string? httpAddress)
     {
         _app = app;
-        _engine = engine;
         Target = target;
         HttpAddress = httpAddress;
     }
@@ -53,10 +51,7 @@ public sealed class TemporalDevServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        if (logging is not null)
-        {
-            logging(builder.Logging);
-        }
+        logging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Parse(options.Ip), options.Port, listen => listen.Protocols = HttpProtocols.Http2);
@@ -65,55 +60,53 @@ public sealed class TemporalDevServer : IAsyncDisposable
                 kestrel.Listen(IPAddress.Parse(options.Ip), httpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
             }
             kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
-            kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.Services.AddGrpc(grpc =>
         {
-            grpc.MaxReceiveMessageSize = 128 * 1024 * 1024;
-            grpc.MaxSendMessageSize = 128 * 1024 * 1024;
-            grpc.EnableDetailedErrors = true;
+            // Temporal's frontend refuses messages over 4 MiB; what it sends (histories) is not capped.
+            grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            grpc.MaxSendMessageSize = null;
         });
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TemporalGrpcService>, TemporalServiceMethodProvider>());
         builder.Services.AddSingleton<TemporalGrpcService>();
+        if (options.DatabaseFile is { } file)
+        {
+            builder.Services.AddSingleton<IEngineStore>(sp => SqliteEngineStore.Open(file, sp.GetRequiredService<ILogger<SqliteEngineStore>>()));
+        }
+        builder.Services.AddSingleton(sp => new TemporalEngine(options.TimeSkipping, sp.GetService<IEngineStore>(), sp.GetRequiredService<ILogger<TemporalEngine>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var dispatcher = new RpcDispatcher(sp.GetRequiredService<ILogger<RpcDispatcher>>());
+            TemporalHandlers.Register(dispatcher, sp.GetRequiredService<TemporalEngine>());
+            return dispatcher;
+        });
 
-        var loggerFactory = LoggerFactory.Create(l => logging?.Invoke(l));
-        var store = options.DatabaseFile is null ? null : SqliteEngineStore.Open(options.DatabaseFile, loggerFactory.CreateLogger<SqliteEngineStore>());
-        var engine = new TemporalEngine(options.TimeSkipping, store, loggerFactory.CreateLogger<TemporalEngine>());
+        var app = builder.Build();
         try
         {
+            var engine = app.Services.GetRequiredService<TemporalEngine>();
             engine.AddNamespace("default");
             engine.AddNamespace(options.Namespace);
-            if (store is not null)
+            engine.Store?.Restore(engine);
+            foreach (var ns in engine.Namespaces)
             {
-                store.Restore(engine);
-            }
-            foreach (var (name, type) in options.SearchAttributes)
-            {
-                foreach (var ns in engine.Namespaces)
+                foreach (var (name, type) in options.SearchAttributes.Where(a => !ns.SearchAttributes.Custom.ContainsKey(a.Key)))
                 {
                     ns.SearchAttributes.Register(name, type);
                 }
-            }
-            foreach (var ns in engine.Namespaces)
-            {
                 await engine.PersistNamespaceAsync(ns);
             }
-            var dispatcher = new RpcDispatcher(loggerFactory.CreateLogger<RpcDispatcher>());
-            TemporalHandlers.Register(dispatcher, engine);
-            builder.Services.AddSingleton(dispatcher);
-
-            var app = builder.Build();
+            var dispatcher = app.Services.GetRequiredService<RpcDispatcher>();
             app.MapGrpcService<TemporalGrpcService>();
             new TemporalHttpApi(dispatcher.DispatchAsync, new TemporalUiSettings(options.Namespace)).Map(app);
             await app.StartAsync();
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
             var http = options.HttpPort is null ? null : addresses[1].GetLeftPart(UriPartial.Authority);
-            return new TemporalDevServer(app, engine, $"{options.Ip}:{addresses[0].Port}", http);
+            return new TemporalDevServer(app, $"{options.Ip}:{addresses[0].Port}", http);
         }
         catch
         {
-            engine.Dispose();
-            store?.Dispose();
+            await app.DisposeAsync();
             throw;
         }
     }
@@ -125,7 +118,5 @@ public sealed class TemporalDevServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _engine.Dispose();
-        _engine.Store?.Dispose();
     }
 }

@@ -546,10 +546,7 @@ internal sealed partial class TemporalEngine
         }
         return response;
     }
-}
 
-internal sealed partial class TemporalEngine
-{
     public ResetStickyTaskQueueResponse ResetStickyTaskQueue(ResetStickyTaskQueueRequest r)
     {
         var chain = GetChain(GetNamespace(r.Namespace), r.Execution?.WorkflowId ?? "");

@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
+using Payments.DevServer.Storage;
 using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.History.V1;
 using Temporalio.Api.TaskQueue.V1;
 using Temporalio.Api.Workflow.V1;
-
-using Payments.DevServer.Storage;
 
 namespace Payments.DevServer.Engine;
 
@@ -26,6 +25,9 @@ internal sealed partial class TemporalEngine : IDisposable
 
     private readonly ConcurrentDictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
+
+    /// <summary>Event task ids, increasing like Temporal's (they start where its first shard's range does).</summary>
+    private long _taskIds = 1_048_576;
 
     public TemporalEngine(bool timeSkipping, IEngineStore? store, ILogger logger)
     {
@@ -46,6 +48,8 @@ internal sealed partial class TemporalEngine : IDisposable
 
     public NamespaceState GetNamespace(string name) =>
         _namespaces.TryGetValue(name ?? "", out var ns) ? ns : throw TemporalErrors.NamespaceNotFound(name ?? "");
+
+    public NamespaceState? FindNamespace(string name) => _namespaces.GetValueOrDefault(name);
 
     public NamespaceState? FindNamespaceById(string id) => _namespaces.Values.FirstOrDefault(n => n.Id == id);
 
@@ -116,8 +120,6 @@ internal sealed partial class TemporalEngine : IDisposable
         EventTime = Timestamp.FromDateTime(Clock.UtcNow),
         TaskId = Interlocked.Increment(ref _taskIds),
     };
-
-    private long _taskIds = 1_048_576;
 
     /// <summary>Appends an event to the history and applies it to the mutable state.</summary>
     public static long Append(Execution x, HistoryEvent e, Mutation m)
@@ -245,7 +247,9 @@ internal sealed partial class TemporalEngine : IDisposable
         Append(x, closeEvent, m);
         ReleaseParkedQueries(x);
         x.Namespace.Visibility.Upsert(DescribeInfo(x));
-        if (x.Status != WorkflowExecutionStatus.ContinuedAsNew && x.Started.ParentWorkflowExecution is { } parent)
+        // A parent hears of its child once the chain ends: not when it continues as new or retries.
+        var chainGoesOn = x.Status == WorkflowExecutionStatus.ContinuedAsNew || closeEvent.WorkflowExecutionFailedEventAttributes?.RetryState == RetryState.InProgress;
+        if (!chainGoesOn && x.Started.ParentWorkflowExecution is { } parent)
         {
             var notice = ChildClosedEvent(x, closeEvent);
             var parentNamespace = x.Started.ParentWorkflowNamespace;
@@ -347,7 +351,13 @@ internal sealed partial class TemporalEngine
         {
             ArmActivity(x, activity);
         }
-        if (x.WorkflowTask is not null)
+        // Sticky queues die with the process that polled them: later tasks go to the normal queue.
+        x.StickyQueue = null;
+        if (x.WorkflowTask is { IsStarted: false, Sticky: true } stuck)
+        {
+            Mutate(x.Chain, m => OnWorkflowTaskTimeout(x, stuck, TimeoutType.ScheduleToStart, m));
+        }
+        else if (x.WorkflowTask is not null)
         {
             ArmWorkflowTask(x);
         }

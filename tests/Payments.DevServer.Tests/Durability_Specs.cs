@@ -73,6 +73,44 @@ public sealed class Durability_Specs : IDisposable
         second.Kill();
     }
 
+    [Fact]
+    public async Task KilledServer_RestartedOnSameFile_ActivityInFlightIsRetried()
+    {
+        var port = FreePort();
+        var queue = TestQueues.Unique();
+        var id = Guid.NewGuid().ToString();
+        using (var first = await StartServerAsync(port))
+        {
+            var client = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
+            using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue).AddWorkflow<GateWorkflow>().AddAllActivities(new GateActivities(hang: true)));
+            await worker.ExecuteAsync(async () =>
+            {
+                var handle = await client.StartWorkflowAsync((GateWorkflow wf) => wf.RunAsync(), new(id, queue));
+                while (!await ActivityStartedAsync(client, id))
+                {
+                    await Task.Delay(20);
+                }
+                first.Kill();
+            });
+        }
+        using var second = await StartServerAsync(port);
+        var restarted = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
+        using var newWorker = new TemporalWorker(restarted, new TemporalWorkerOptions(queue).AddWorkflow<GateWorkflow>().AddAllActivities(new GateActivities(hang: false)));
+        var result = await newWorker.ExecuteAsync(() => restarted.GetWorkflowHandle(id).GetResultAsync<string>());
+        Assert.Equal("passed on attempt 2", result);
+        second.Kill();
+    }
+
+    private static async Task<bool> ActivityStartedAsync(ITemporalClient client, string workflowId)
+    {
+        var description = await client.WorkflowService.DescribeWorkflowExecutionAsync(new()
+        {
+            Namespace = client.Options.Namespace,
+            Execution = new() { WorkflowId = workflowId },
+        });
+        return description.PendingActivities.Any(a => a.State == Temporalio.Api.Enums.V1.PendingActivityState.Started);
+    }
+
     private sealed class ServerProcess(Process process) : IDisposable
     {
         /// <summary>SIGKILL: no shutdown code runs.</summary>

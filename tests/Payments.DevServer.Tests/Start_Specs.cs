@@ -112,4 +112,38 @@ public class Start_Specs(InProcessServerFixture server)
         var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((ContinueAsNewWorkflow wf) => wf.RunAsync(3), new(Guid.NewGuid().ToString(), queue)));
         Assert.Equal(42, result);
     }
+
+    [Fact]
+    public async Task RunTimeout_WorkflowWaitsTooLong_ResultThrowsTimeout()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<WaitForeverWorkflow>());
+        var error = await worker.ExecuteAsync(() => Assert.ThrowsAsync<WorkflowFailedException>(() =>
+            server.Client.ExecuteWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), queue) { RunTimeout = TimeSpan.FromMilliseconds(500) })));
+        Assert.IsType<TimeoutFailureException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_RetryPolicyAndTwoFailures_SucceedsOnThirdRun()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<RetriedWorkflow>());
+        var attempt = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((RetriedWorkflow wf) => wf.RunAsync(2), new(Guid.NewGuid().ToString(), queue)
+        {
+            RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10), MaximumAttempts = 5 },
+        }));
+        Assert.Equal(3, attempt);
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_RetryPolicyExhausted_FailsWithLastFailure()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<RetriedWorkflow>());
+        var error = await worker.ExecuteAsync(() => Assert.ThrowsAsync<WorkflowFailedException>(() => server.Client.ExecuteWorkflowAsync((RetriedWorkflow wf) => wf.RunAsync(10), new(Guid.NewGuid().ToString(), queue)
+        {
+            RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10), MaximumAttempts = 2 },
+        })));
+        Assert.Equal("attempt 2 fails", error.InnerException?.Message);
+    }
 }

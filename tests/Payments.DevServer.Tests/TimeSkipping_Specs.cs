@@ -52,4 +52,14 @@ public class TimeSkipping_Specs(TimeSkippingEnvironmentFixture fixture)
         });
         Assert.Equal("1,2", result);
     }
+
+    [Fact]
+    public async Task ActivityRetry_HourLongBackoff_SkippedInVirtualTime()
+    {
+        var queue = TestQueues.Unique();
+        var activities = new TestActivities();
+        using var worker = new TemporalWorker(Client, new TemporalWorkerOptions(queue).AddWorkflow<SlowRetryWorkflow>().AddAllActivities(activities));
+        var attempt = await worker.ExecuteAsync(() => Client.ExecuteWorkflowAsync((SlowRetryWorkflow wf) => wf.RunAsync(2), new(Guid.NewGuid().ToString(), queue)));
+        Assert.Equal(3, attempt);
+    }
 }

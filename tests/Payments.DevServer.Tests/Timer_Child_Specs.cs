@@ -32,4 +32,13 @@ public class Timer_Child_Specs(InProcessServerFixture server)
         var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((ParentWorkflow wf) => wf.RunAsync("child"), new(Guid.NewGuid().ToString(), queue)));
         Assert.Equal("Hello, child! + child failure seen", result);
     }
+
+    [Fact]
+    public async Task CancelChild_FromParent_ParentSeesCancelledChild()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<CancelChildWorkflow>().AddWorkflow<WaitForeverWorkflow>());
+        var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((CancelChildWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), queue)));
+        Assert.Equal("child cancelled", result);
+    }
 }

@@ -119,4 +119,12 @@ public class WorkflowTask_Specs(InProcessServerFixture server)
         var replay = await replayer.ReplayWorkflowAsync(history);
         Assert.Null(replay.ReplayFailure);
     }
+
+    [Fact]
+    public async Task StartWorkflow_InputOverFourMebibytes_ResourceExhausted()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Client.StartWorkflowAsync(
+            (HelloWorkflow wf) => wf.RunAsync(new string('x', 5 * 1024 * 1024)), new(Guid.NewGuid().ToString(), TestQueues.Unique())));
+        Assert.Equal(RpcException.StatusCode.ResourceExhausted, error.Code);
+    }
 }
