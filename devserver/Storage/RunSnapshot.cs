@@ -1,0 +1,19 @@
+using Google.Protobuf;
+using Payments.DevServer.Engine;
+
+namespace Payments.DevServer.Storage;
+
+/// <summary>
+/// What one run needs on disk after a change: its new history events, and the few facts a history does not hold
+/// (buffered events, activity attempt progress, stickiness, start request ids), serialised under the run's lock.
+/// </summary>
+internal sealed record RunSnapshot(string Namespace, string WorkflowId, string RunId, int FirstNewEventIndex, IReadOnlyList<byte[]> NewEvents, byte[] State)
+{
+    public static RunSnapshot Capture(Execution x)
+    {
+        var first = x.PersistedEventCount;
+        var events = x.History.Skip(first).Select(e => e.ToByteArray()).ToList();
+        x.PersistedEventCount = x.History.Count;
+        return new RunSnapshot(x.Namespace.Name, x.WorkflowId, x.RunId, first, events, RunState.Write(x));
+    }
+}

@@ -1,0 +1,183 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Payments.DevServer.Engine;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.History.V1;
+
+namespace Payments.DevServer.Storage;
+
+/// <summary>
+/// Durable dev mode: histories and the small non-history state of every run in one SQLite file (WAL).
+/// A single writer groups whatever is queued into one transaction (group commit); callers answer once it committed.
+/// </summary>
+internal sealed class SqliteEngineStore : IEngineStore
+{
+    private readonly SqliteConnection _connection;
+    private readonly Channel<(Action<SqliteTransaction> Write, TaskCompletionSource Done)> _queue = Channel.CreateUnbounded<(Action<SqliteTransaction>, TaskCompletionSource)>();
+    private readonly Task _writer;
+    private readonly ILogger _logger;
+
+    private SqliteEngineStore(SqliteConnection connection, ILogger logger)
+    {
+        _connection = connection;
+        _logger = logger;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public static SqliteEngineStore Open(string path, ILogger logger)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Execute(connection, """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS namespaces (name TEXT PRIMARY KEY, id TEXT NOT NULL, search_attributes TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, workflow_id TEXT NOT NULL, state BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS events (run_id TEXT NOT NULL, event_index INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, event_index)) WITHOUT ROWID;
+            """);
+        return new SqliteEngineStore(connection, logger);
+    }
+
+    public Task WriteAsync(IReadOnlyList<RunSnapshot> runs) => Enqueue(tx =>
+    {
+        foreach (var run in runs)
+        {
+            using var upsert = Command(tx, """
+                INSERT INTO runs (run_id, namespace, workflow_id, state) VALUES ($run, $ns, $wf, $state)
+                ON CONFLICT (run_id) DO UPDATE SET state = excluded.state
+                """);
+            upsert.Parameters.AddWithValue("$run", run.RunId);
+            upsert.Parameters.AddWithValue("$ns", run.Namespace);
+            upsert.Parameters.AddWithValue("$wf", run.WorkflowId);
+            upsert.Parameters.AddWithValue("$state", run.State);
+            upsert.ExecuteNonQuery();
+            using var insert = Command(tx, "INSERT OR REPLACE INTO events (run_id, event_index, data) VALUES ($run, $index, $data)");
+            var index = insert.Parameters.Add("$index", SqliteType.Integer);
+            var data = insert.Parameters.Add("$data", SqliteType.Blob);
+            insert.Parameters.AddWithValue("$run", run.RunId);
+            for (var i = 0; i < run.NewEvents.Count; i++)
+            {
+                index.Value = run.FirstNewEventIndex + i;
+                data.Value = run.NewEvents[i];
+                insert.ExecuteNonQuery();
+            }
+        }
+    });
+
+    public Task WriteNamespaceAsync(string name, string id, IReadOnlyDictionary<string, IndexedValueType> searchAttributes) => Enqueue(tx =>
+    {
+        using var upsert = Command(tx, "INSERT OR REPLACE INTO namespaces (name, id, search_attributes) VALUES ($name, $id, $sa)");
+        upsert.Parameters.AddWithValue("$name", name);
+        upsert.Parameters.AddWithValue("$id", id);
+        upsert.Parameters.AddWithValue("$sa", string.Join('\n', searchAttributes.Select(p => $"{p.Key}={p.Value}")));
+        upsert.ExecuteNonQuery();
+    });
+
+    /// <summary>Loads every namespace and run into the engine, then re-arms their timers and tasks.</summary>
+    public void Restore(TemporalEngine engine)
+    {
+        using (var namespaces = new SqliteCommand("SELECT name, id, search_attributes FROM namespaces", _connection))
+        using (var reader = namespaces.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var ns = engine.AddNamespace(reader.GetString(0), reader.GetString(1));
+                foreach (var line in reader.GetString(2).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var eq = line.IndexOf('=', StringComparison.Ordinal);
+                    ns.SearchAttributes.Register(line[..eq], Enum.Parse<IndexedValueType>(line[(eq + 1)..]));
+                }
+            }
+        }
+        var restored = new List<Execution>();
+        using (var runs = new SqliteCommand("SELECT run_id, namespace, workflow_id, state FROM runs ORDER BY seq", _connection))
+        using (var reader = runs.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var ns = engine.AddNamespace(reader.GetString(1));
+                var chain = ns.GetOrAddChain(reader.GetString(2));
+                var x = new Execution(chain, reader.GetString(0), engine.Clock);
+                LoadHistory(x);
+                chain.Runs.Add(x);
+                RunState.Read(x, (byte[])reader[3]);
+                restored.Add(x);
+            }
+        }
+        restored.ForEach(engine.Reactivate);
+        _logger.LogInformation("Restored {Runs} workflow runs", restored.Count);
+    }
+
+    private void LoadHistory(Execution x)
+    {
+        using var events = new SqliteCommand("SELECT data FROM events WHERE run_id = $run ORDER BY event_index", _connection);
+        events.Parameters.AddWithValue("$run", x.RunId);
+        using var reader = events.ExecuteReader();
+        while (reader.Read())
+        {
+            var e = HistoryEvent.Parser.ParseFrom((byte[])reader[0]);
+            x.History.Add(e);
+            x.HistorySizeBytes += e.CalculateSize();
+            x.Apply(e);
+        }
+        x.PersistedEventCount = x.History.Count;
+    }
+
+    private Task Enqueue(Action<SqliteTransaction> write)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((write, done)))
+        {
+            done.SetException(new ObjectDisposedException(nameof(SqliteEngineStore)));
+        }
+        return done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<(Action<SqliteTransaction> Write, TaskCompletionSource Done)>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (_queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+            try
+            {
+                using (var tx = _connection.BeginTransaction())
+                {
+                    batch.ForEach(item => item.Write(tx));
+                    tx.Commit();
+                }
+                batch.ForEach(item => item.Done.TrySetResult());
+            }
+            catch (SqliteException e)
+            {
+                _logger.LogError(e, "Writing {Count} changes to the database failed", batch.Count);
+                batch.ForEach(item => item.Done.TrySetException(e));
+            }
+            batch.Clear();
+        }
+    }
+
+    private static SqliteCommand Command(SqliteTransaction tx, string sql) => new(sql, tx.Connection, tx);
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = new SqliteCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
+        _connection.Dispose();
+    }
+}

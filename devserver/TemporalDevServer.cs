@@ -1,0 +1,123 @@
+using System.Net;
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Payments.DevServer.Engine;
+using Payments.DevServer.Hosting;
+using Payments.DevServer.Http;
+using Payments.DevServer.Storage;
+
+namespace Payments.DevServer;
+
+/// <summary>A Temporal-compatible server in this process: <c>await using var server = await TemporalDevServer.StartAsync(options)</c>.</summary>
+public sealed class TemporalDevServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TemporalDevServer(WebApplication app, string target, string? httpAddress)
+    {
+        _app = app;
+        Target = target;
+        HttpAddress = httpAddress;
+    }
+
+    /// <summary>"ip:port" for <c>TemporalClient.ConnectAsync</c>.</summary>
+    public string Target { get; }
+
+    /// <summary>Base address of the HTTP/JSON API (e.g. http://127.0.0.1:8233), when one was asked for.</summary>
+    public string? HttpAddress { get; }
+
+    /// <summary>The transport-agnostic entry (method name + request → response), for other front ends such as HTTP/JSON.</summary>
+    public RpcDispatcher Dispatcher => _app.Services.GetRequiredService<RpcDispatcher>();
+
+    /// <summary>The launcher next to this assembly (the apphost), for <c>DevServerOptions.ExistingPath</c> / <c>TestServerOptions.ExistingPath</c>.</summary>
+    public static string ExecutablePath
+    {
+        get
+        {
+            var directory = AppContext.BaseDirectory;
+            var apphost = Path.Combine(directory, OperatingSystem.IsWindows() ? "Payments.DevServer.exe" : "Payments.DevServer");
+            return File.Exists(apphost) ? apphost : throw new FileNotFoundException("The Payments.DevServer apphost is not next to this assembly", apphost);
+        }
+    }
+
+    public static async Task<TemporalDevServer> StartAsync(TemporalDevServerOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Parse(options.Ip), options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            if (options.HttpPort is { } httpPort)
+            {
+                kestrel.Listen(IPAddress.Parse(options.Ip), httpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            }
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
+        });
+        builder.Services.AddGrpc(grpc =>
+        {
+            // Temporal's frontend refuses messages over 4 MiB; what it sends (histories) is not capped.
+            grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            grpc.MaxSendMessageSize = null;
+        });
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TemporalGrpcService>, TemporalServiceMethodProvider>());
+        builder.Services.AddSingleton<TemporalGrpcService>();
+        if (options.DatabaseFile is { } file)
+        {
+            builder.Services.AddSingleton<IEngineStore>(sp => SqliteEngineStore.Open(file, sp.GetRequiredService<ILogger<SqliteEngineStore>>()));
+        }
+        builder.Services.AddSingleton(sp => new TemporalEngine(options.TimeSkipping, sp.GetService<IEngineStore>(), sp.GetRequiredService<ILogger<TemporalEngine>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var dispatcher = new RpcDispatcher(sp.GetRequiredService<ILogger<RpcDispatcher>>());
+            TemporalHandlers.Register(dispatcher, sp.GetRequiredService<TemporalEngine>());
+            return dispatcher;
+        });
+
+        var app = builder.Build();
+        try
+        {
+            var engine = app.Services.GetRequiredService<TemporalEngine>();
+            app.Lifetime.ApplicationStopping.Register(engine.Stop);
+            engine.AddNamespace("default");
+            engine.AddNamespace(options.Namespace);
+            engine.Store?.Restore(engine);
+            foreach (var ns in engine.Namespaces)
+            {
+                foreach (var (name, type) in options.SearchAttributes.Where(a => !ns.SearchAttributes.Custom.ContainsKey(a.Key)))
+                {
+                    ns.SearchAttributes.Register(name, type);
+                }
+                await engine.PersistNamespaceAsync(ns);
+            }
+            var dispatcher = app.Services.GetRequiredService<RpcDispatcher>();
+            app.MapGrpcService<TemporalGrpcService>();
+            new TemporalHttpApi(dispatcher.DispatchAsync, new TemporalUiSettings(options.Namespace)).Map(app);
+            await app.StartAsync();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+            var http = options.HttpPort is null ? null : addresses[1].GetLeftPart(UriPartial.Authority);
+            return new TemporalDevServer(app, $"{options.Ip}:{addresses[0].Port}", http);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs until the host is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
