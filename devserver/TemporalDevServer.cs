@@ -85,6 +85,7 @@ public sealed class TemporalDevServer : IAsyncDisposable
         try
         {
             var engine = app.Services.GetRequiredService<TemporalEngine>();
+            app.Lifetime.ApplicationStopping.Register(engine.Stop);
             engine.AddNamespace("default");
             engine.AddNamespace(options.Namespace);
             engine.Store?.Restore(engine);

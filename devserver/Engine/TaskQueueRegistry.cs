@@ -41,11 +41,14 @@ internal sealed class MatchingQueue
     /// <summary>True when some poller asked within <paramref name="window"/> (real time), or is asking now.</summary>
     public bool HasRecentPoller(TimeSpan window) => _pollers.Values.Any(last => DateTime.UtcNow - last < window);
 
-    /// <summary>Waits up to <paramref name="hold"/> for a task that <paramref name="tryStart"/> accepts; stale ones are dropped.</summary>
-    public async Task<T?> PollAsync<T>(string identity, TimeSpan hold, Func<object, T?> tryStart, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits up to <paramref name="hold"/> (or until <paramref name="release"/>, the server stopping) for a task that
+    /// <paramref name="tryStart"/> accepts; stale ones are dropped. Null means: answer the poll empty.
+    /// </summary>
+    public async Task<T?> PollAsync<T>(string identity, TimeSpan hold, Func<object, T?> tryStart, CancellationToken release, CancellationToken cancellationToken)
         where T : class
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, release);
         timeout.CancelAfter(hold);
         _pollers[identity] = DateTime.MaxValue;
         try

@@ -238,7 +238,7 @@ internal sealed partial class TemporalEngine
             throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
         }
         var queue = Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Activity);
-        var task = await queue.PollAsync(request.Identity, PollHold, item => TryStartActivity((ActivityTaskRef)item, request.Identity), cancellationToken);
+        var task = await queue.PollAsync(request.Identity, PollHold, item => TryStartActivity((ActivityTaskRef)item, request.Identity), Stopping, cancellationToken);
         return task ?? new PollActivityTaskQueueResponse();
     }
 

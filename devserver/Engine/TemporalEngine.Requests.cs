@@ -408,7 +408,7 @@ internal sealed partial class TemporalEngine
         var chain = GetChain(GetNamespace(r.Namespace), r.Execution?.WorkflowId ?? "");
         var pageSize = r.MaximumPageSize > 0 ? r.MaximumPageSize : 1000;
         var start = r.NextPageToken.Length == 8 ? (int)BitConverter.ToInt64(r.NextPageToken.Span) : 0;
-        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping);
         hold.CancelAfter(PollHold);
         while (true)
         {

@@ -34,7 +34,7 @@ internal sealed partial class TemporalEngine
             throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
         }
         var queue = Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Workflow);
-        var task = await queue.PollAsync(request.Identity, PollHold, item => TryStartWorkflowTask(item, request), cancellationToken);
+        var task = await queue.PollAsync(request.Identity, PollHold, item => TryStartWorkflowTask(item, request), Stopping, cancellationToken);
         return task ?? new PollWorkflowTaskQueueResponse();
     }
 

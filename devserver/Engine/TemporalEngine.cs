@@ -25,6 +25,7 @@ internal sealed partial class TemporalEngine : IDisposable
 
     private readonly ConcurrentDictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Event task ids, increasing like Temporal's (they start where its first shard's range does).</summary>
     private long _taskIds = 1_048_576;
@@ -53,7 +54,16 @@ internal sealed partial class TemporalEngine : IDisposable
 
     public NamespaceState? FindNamespaceById(string id) => _namespaces.Values.FirstOrDefault(n => n.Id == id);
 
-    public void Dispose() => Clock.Dispose();
+    /// <summary>Cancelled when the server stops: long polls answer at once instead of holding the shutdown.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    public void Stop() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        Clock.Dispose();
+        _stopping.Dispose();
+    }
 
     /// <summary>Runs <paramref name="action"/> under the chain's lock, then its effects, then waits until the change is durable.</summary>
     public async Task<T> MutateAsync<T>(WorkflowChain chain, Func<Mutation, T> action)

@@ -1,4 +1,6 @@
+using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
+using Temporalio.Common;
 using Temporalio.Worker;
 
 namespace Payments.DevServer.Tests;
@@ -11,7 +13,9 @@ public sealed class Visibility_Engine_Specs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TemporalDevServer.StartAsync(new TemporalDevServerOptions { Port = 0, HttpPort = 0 });
+        var options = new TemporalDevServerOptions { Port = 0, HttpPort = 0 };
+        options.SearchAttributes["PaymentStatus"] = IndexedValueType.Keyword;
+        _server = await TemporalDevServer.StartAsync(options);
         _client = await TemporalClient.ConnectAsync(new(_server.Target));
     }
 
@@ -36,6 +40,25 @@ public sealed class Visibility_Engine_Specs : IAsyncLifetime
         Assert.Equal(completedId, Assert.Single(completed).Id);
         Assert.Equal(1, count.Count);
         await running.TerminateAsync();
+    }
+
+    [Fact]
+    public async Task ListWorkflows_ByAttributeRegisteredAtStart_FindsTheWorkflow()
+    {
+        var status = SearchAttributeKey.CreateKeyword("PaymentStatus");
+        var handle = await _client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), TestQueues.Unique())
+        {
+            TypedSearchAttributes = new SearchAttributeCollection.Builder().Set(status, "SUSPENDED").ToSearchAttributeCollection(),
+        });
+
+        var found = new List<string>();
+        await foreach (var execution in _client.ListWorkflowsAsync("PaymentStatus = 'SUSPENDED'"))
+        {
+            found.Add(execution.Id);
+        }
+
+        Assert.Equal(handle.Id, Assert.Single(found));
+        await handle.TerminateAsync();
     }
 
     [Fact]

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Npgsql;
+using Payments.Activities.Database;
+using Payments.Domain;
+
+namespace Payments.Activities.Orders;
+
+/// <summary>The payment read view, assembled from the participants' tables in PostgreSQL (answers with no worker running).</summary>
+public sealed class PaymentQueries(NpgsqlDataSource dataSource)
+{
+    private const string Select =
+        """
+        SELECT p.seq, p.payment_id, p.merchant_id, p.merchant_order_no, p.user_id, p.amount, p.currency, p.fee, p.net_amount,
+               p.points, p.status, p.bank_txn_id, p.paid_at, p.step, p.fund_account, p.points_account,
+               CASE WHEN v.voucher_id IS NULL THEN p.accounting ELSE 'POSTED' END AS accounting,
+               coalesce(n.status, 'NONE') AS notification, p.notify_url, p.subject, p.created_at
+        FROM orders.payments p
+        LEFT JOIN accounting.vouchers v ON v.payment_id = p.payment_id
+        LEFT JOIN notify.notifications n ON n.payment_id = p.payment_id
+        """;
+
+    public async Task<PaymentView?> GetAsync(string paymentId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"{Select} WHERE p.payment_id = @id");
+        command.Parameters.With("id", paymentId);
+        return (await ReadAsync(command, cancellationToken)).Items.SingleOrDefault();
+    }
+
+    /// <summary>The merchant's reconciliation query (<c>GET /api/merchant/orders/{merchantOrderNo}</c>).</summary>
+    public async Task<PaymentView?> GetByMerchantOrderNoAsync(string merchantId, string merchantOrderNo, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"{Select} WHERE p.merchant_id = @merchant AND p.merchant_order_no = @order_no");
+        command.Parameters.With("merchant", merchantId).With("order_no", merchantOrderNo);
+        return (await ReadAsync(command, cancellationToken)).Items.SingleOrDefault();
+    }
+
+    /// <summary>Newest first, filtered by status and merchant; the cursor is opaque to callers (an invalid one is an <see cref="ArgumentException"/>).</summary>
+    public async Task<PaymentPage> ListAsync(PaymentListQuery query, CancellationToken cancellationToken = default)
+    {
+        if (query.Limit is < 1 or > PaymentListQuery.MaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be within 1..{PaymentListQuery.MaxLimit}.");
+        }
+        if (!TryParseCursor(query.Cursor, out var before))
+        {
+            throw new ArgumentException($"'{query.Cursor}' is not a cursor.", nameof(query));
+        }
+        await using var command = dataSource.CreateCommand(
+            $"""
+            {Select}
+            WHERE (@status::text IS NULL OR p.status = @status)
+              AND (@merchant::text IS NULL OR p.merchant_id = @merchant)
+              AND (@before::bigint IS NULL OR p.seq < @before)
+            ORDER BY p.seq DESC
+            LIMIT @limit
+            """);
+        command.Parameters.WithWire("status", query.Status)
+            .WithNullable("merchant", query.MerchantId, NpgsqlTypes.NpgsqlDbType.Text)
+            .WithNullable("before", before, NpgsqlTypes.NpgsqlDbType.Bigint)
+            .With("limit", query.Limit + 1);
+        var (items, lastSeq) = await ReadAsync(command, cancellationToken);
+        if (items.Count <= query.Limit)
+        {
+            return new PaymentPage(items, null);
+        }
+        items.RemoveAt(items.Count - 1);
+        return new PaymentPage(items, lastSeq[^2].ToString(CultureInfo.InvariantCulture));
+    }
+
+    public static bool TryParseCursor(string? cursor, out long? before)
+    {
+        before = null;
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return true;
+        }
+        if (long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq > 0)
+        {
+            before = seq;
+            return true;
+        }
+        return false;
+    }
+
+    private static async Task<(List<PaymentView> Items, List<long> Seqs)> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<PaymentView>();
+        var seqs = new List<long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            seqs.Add(reader.GetInt64("seq"));
+            var paymentId = reader.GetString("payment_id");
+            items.Add(new PaymentView(
+                paymentId,
+                reader.GetString("merchant_id"),
+                reader.GetString("merchant_order_no"),
+                reader.GetString("user_id"),
+                reader.GetInt64("amount"),
+                reader.GetString("currency"),
+                reader.GetInt64("fee"),
+                reader.GetInt64("net_amount"),
+                reader.GetInt64("points"),
+                reader.GetWire<PaymentStatus>("status"),
+                reader.GetNullableString("bank_txn_id"),
+                reader.GetNullableTimestamp("paid_at"),
+                Identifiers.CompletionWorkflowId(paymentId),
+                reader.GetNullableWire<PaymentStep>("step"),
+                reader.GetWire<BranchState>("fund_account"),
+                reader.GetWire<BranchState>("points_account"),
+                reader.GetWire<AccountingState>("accounting"),
+                reader.GetWire<NotificationState>("notification"),
+                reader.GetString("notify_url"),
+                reader.GetNullableString("subject"),
+                reader.GetTimestamp("created_at")));
+        }
+        return (items, seqs);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+
+namespace Payments.Domain;
+
+/// <summary>Identifier rules: client-chosen ids, the platform's payment ids and the ids derived from them.</summary>
+public static partial class Identifiers
+{
+    public const int MaxClientIdLength = 64;
+
+    /// <summary>merchantId, userId, merchantOrderNo, bankTxnId.</summary>
+    public static bool IsValidClientId(string? value) => value is not null && ClientId().IsMatch(value);
+
+    /// <summary>Time-ordered (UUIDv7), so ids sort roughly by creation.</summary>
+    public static string NewPaymentId() => $"pay_{Guid.CreateVersion7():N}";
+
+    public static string CompletionWorkflowId(string paymentId) => $"payment-{paymentId}";
+
+    public static string NotificationWorkflowId(string paymentId) => $"notify-{paymentId}";
+
+    /// <summary>The notify id stays the same across every attempt and round for a payment.</summary>
+    public static string NotifyId(string paymentId) => $"ntf_{paymentId}";
+
+    /// <summary>The refund id the bank deduplicates on: one refund per payment.</summary>
+    public static string RefundId(string paymentId) => $"rfd_{paymentId}";
+
+    /// <summary>TCC barrier id: each operator RETRY starts a new round, which the cancels of an earlier round never block.</summary>
+    public static string BarrierId(string paymentId, int round)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
+        return $"{paymentId}:{round}";
+    }
+
+    // \z, not $: $ would also accept a trailing newline.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ClientId();
+}
