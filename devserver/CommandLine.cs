@@ -38,6 +38,9 @@ public static class CommandLine
                 case "--db-filename" or "-f":
                     options.DatabaseFile = Value();
                     break;
+                case "--http-port":
+                    options.HttpPort = int.Parse(Value());
+                    break;
                 case "--time-skipping":
                     options.TimeSkipping = true;
                     break;

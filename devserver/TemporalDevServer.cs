@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Payments.DevServer.Engine;
 using Payments.DevServer.Hosting;
+using Payments.DevServer.Http;
 using Payments.DevServer.Storage;
 
 namespace Payments.DevServer;
@@ -18,17 +19,19 @@ namespace Payments.DevServer;
 public sealed class TemporalDevServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TemporalEngine _engine;
 
-    private TemporalDevServer(WebApplication app, TemporalEngine engine, string target)
+    private TemporalDevServer(WebApplication app, string target, string? httpAddress)
     {
         _app = app;
-        _engine = engine;
         Target = target;
+        HttpAddress = httpAddress;
     }
 
     /// <summary>"ip:port" for <c>TemporalClient.ConnectAsync</c>.</summary>
     public string Target { get; }
+
+    /// <summary>Base address of the HTTP/JSON API (e.g. http://127.0.0.1:8233), when one was asked for.</summary>
+    public string? HttpAddress { get; }
 
     /// <summary>The transport-agnostic entry (method name + request → response), for other front ends such as HTTP/JSON.</summary>
     public RpcDispatcher Dispatcher => _app.Services.GetRequiredService<RpcDispatcher>();
@@ -48,62 +51,63 @@ public sealed class TemporalDevServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        if (logging is not null)
-        {
-            logging(builder.Logging);
-        }
+        logging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Parse(options.Ip), options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            if (options.HttpPort is { } httpPort)
+            {
+                kestrel.Listen(IPAddress.Parse(options.Ip), httpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            }
             kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
-            kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.Services.AddGrpc(grpc =>
         {
-            grpc.MaxReceiveMessageSize = 128 * 1024 * 1024;
-            grpc.MaxSendMessageSize = 128 * 1024 * 1024;
-            grpc.EnableDetailedErrors = true;
+            // Temporal's frontend refuses messages over 4 MiB; what it sends (histories) is not capped.
+            grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            grpc.MaxSendMessageSize = null;
         });
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TemporalGrpcService>, TemporalServiceMethodProvider>());
         builder.Services.AddSingleton<TemporalGrpcService>();
+        if (options.DatabaseFile is { } file)
+        {
+            builder.Services.AddSingleton<IEngineStore>(sp => SqliteEngineStore.Open(file, sp.GetRequiredService<ILogger<SqliteEngineStore>>()));
+        }
+        builder.Services.AddSingleton(sp => new TemporalEngine(options.TimeSkipping, sp.GetService<IEngineStore>(), sp.GetRequiredService<ILogger<TemporalEngine>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var dispatcher = new RpcDispatcher(sp.GetRequiredService<ILogger<RpcDispatcher>>());
+            TemporalHandlers.Register(dispatcher, sp.GetRequiredService<TemporalEngine>());
+            return dispatcher;
+        });
 
-        var loggerFactory = LoggerFactory.Create(l => logging?.Invoke(l));
-        var store = options.DatabaseFile is null ? null : SqliteEngineStore.Open(options.DatabaseFile, loggerFactory.CreateLogger<SqliteEngineStore>());
-        var engine = new TemporalEngine(options.TimeSkipping, store, loggerFactory.CreateLogger<TemporalEngine>());
+        var app = builder.Build();
         try
         {
+            var engine = app.Services.GetRequiredService<TemporalEngine>();
+            app.Lifetime.ApplicationStopping.Register(engine.Stop);
             engine.AddNamespace("default");
             engine.AddNamespace(options.Namespace);
-            if (store is not null)
+            engine.Store?.Restore(engine);
+            foreach (var ns in engine.Namespaces)
             {
-                store.Restore(engine);
-            }
-            foreach (var (name, type) in options.SearchAttributes)
-            {
-                foreach (var ns in engine.Namespaces)
+                foreach (var (name, type) in options.SearchAttributes.Where(a => !ns.SearchAttributes.Custom.ContainsKey(a.Key)))
                 {
                     ns.SearchAttributes.Register(name, type);
                 }
-            }
-            foreach (var ns in engine.Namespaces)
-            {
                 await engine.PersistNamespaceAsync(ns);
             }
-            var dispatcher = new RpcDispatcher(loggerFactory.CreateLogger<RpcDispatcher>());
-            TemporalHandlers.Register(dispatcher, engine);
-            builder.Services.AddSingleton(dispatcher);
-
-            var app = builder.Build();
+            var dispatcher = app.Services.GetRequiredService<RpcDispatcher>();
             app.MapGrpcService<TemporalGrpcService>();
+            new TemporalHttpApi(dispatcher.DispatchAsync, new TemporalUiSettings(options.Namespace)).Map(app);
             await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var port = new Uri(address).Port;
-            return new TemporalDevServer(app, engine, $"{options.Ip}:{port}");
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+            var http = options.HttpPort is null ? null : addresses[1].GetLeftPart(UriPartial.Authority);
+            return new TemporalDevServer(app, $"{options.Ip}:{addresses[0].Port}", http);
         }
         catch
         {
-            engine.Dispose();
-            store?.Dispose();
+            await app.DisposeAsync();
             throw;
         }
     }
@@ -115,7 +119,5 @@ public sealed class TemporalDevServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _engine.Dispose();
-        _engine.Store?.Dispose();
     }
 }

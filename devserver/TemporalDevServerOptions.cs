@@ -16,6 +16,9 @@ public sealed class TemporalDevServerOptions
     /// <summary>SQLite file holding the state (durable dev mode); null keeps everything in memory.</summary>
     public string? DatabaseFile { get; set; }
 
+    /// <summary>Port for Temporal's HTTP/JSON API (what the Temporal UI calls; HTTP/1.1); null serves none, 0 picks a free one.</summary>
+    public int? HttpPort { get; set; }
+
     /// <summary>Temporal test-server semantics: virtual time skips ahead while nothing is in flight.</summary>
     public bool TimeSkipping { get; set; }
 

@@ -30,6 +30,7 @@ public static partial class Identifiers
         return $"{paymentId}:{round}";
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ would also accept a trailing newline.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ClientId();
 }

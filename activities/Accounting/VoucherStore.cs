@@ -18,16 +18,18 @@ public sealed class VoucherStore(NpgsqlDataSource dataSource)
             """);
         command.Parameters.With("payment", paymentId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var vouchers = new List<Voucher>();
+        var rows = new List<(string VoucherId, string PaymentId, DateTimeOffset PostedAt, VoucherLine Line)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var voucherId = reader.GetString("voucher_id");
-            if (vouchers.Count == 0 || vouchers[^1].VoucherId != voucherId)
-            {
-                vouchers.Add(new Voucher(voucherId, reader.GetString("payment_id"), reader.GetTimestamp("posted_at"), new List<VoucherLine>()));
-            }
-            ((List<VoucherLine>)vouchers[^1].Lines).Add(new VoucherLine(reader.GetString("account"), reader.GetInt64("debit"), reader.GetInt64("credit")));
+            rows.Add((
+                reader.GetString("voucher_id"),
+                reader.GetString("payment_id"),
+                reader.GetTimestamp("posted_at"),
+                new VoucherLine(reader.GetString("account"), reader.GetInt64("debit"), reader.GetInt64("credit"))));
         }
-        return vouchers;
+        return rows
+            .GroupBy(row => (row.VoucherId, row.PaymentId, row.PostedAt))
+            .Select(group => new Voucher(group.Key.VoucherId, group.Key.PaymentId, group.Key.PostedAt, [.. group.Select(row => row.Line)]))
+            .ToList();
     }
 }

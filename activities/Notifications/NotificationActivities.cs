@@ -72,7 +72,7 @@ public sealed class NotificationActivities(
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, NotificationOutcome.Timeout, $"No answer within {Timeout.TotalSeconds:0} s.");
+            return (null, NotificationOutcome.Timeout, $"No answer within {client.Timeout.TotalSeconds:0.#} s.");
         }
         catch (HttpRequestException e)
         {

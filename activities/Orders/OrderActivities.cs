@@ -58,11 +58,14 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, ILogger<OrderAc
             """);
         command.Parameters.With("id", move.PaymentId).With("to", WireName.Of(move.To)).With("from", allowedFrom)
             .WithWire("step", move.Step);
-        await using var reader = await command.ExecuteReaderAsync(ActivityCancellation.Token);
-        await reader.ReadAsync(ActivityCancellation.Token);
-        var moved = reader.GetNullableWire<PaymentStatus>("moved");
-        var before = reader.GetNullableWire<PaymentStatus>("before");
-        await reader.DisposeAsync();
+        PaymentStatus? moved, before;
+        // Npgsql recycles a reader with its connection: dispose it exactly once, before any other command.
+        await using (var reader = await command.ExecuteReaderAsync(ActivityCancellation.Token))
+        {
+            await reader.ReadAsync(ActivityCancellation.Token);
+            moved = reader.GetNullableWire<PaymentStatus>("moved");
+            before = reader.GetNullableWire<PaymentStatus>("before");
+        }
         if (moved is not null)
         {
             logger.LogInformation("Payment {PaymentId} moved {From} → {To}", move.PaymentId, before, move.To);

@@ -61,18 +61,22 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<Payme
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand("SELECT amount, currency FROM orders.payments WHERE payment_id = @id", connection);
         select.Parameters.With("id", callback.PaymentId);
+        (long Amount, string Currency)? order = null;
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
-            if (!await reader.ReadAsync(cancellationToken))
+            if (await reader.ReadAsync(cancellationToken))
             {
-                return new BankCallbackResult(BankCallbackOutcome.NotFound);
+                order = (reader.GetInt64("amount"), reader.GetString("currency"));
             }
-            if (reader.GetInt64("amount") != callback.Amount || reader.GetString("currency") != callback.Currency)
-            {
-                var reason = $"The order is {reader.GetInt64("amount")} {reader.GetString("currency")}; the bank reported {callback.Amount} {callback.Currency}.";
-                await reader.DisposeAsync();
-                return await KeepBankExceptionAsync(connection, callback, paidAt, reason, cancellationToken);
-            }
+        }
+        if (order is not { } known)
+        {
+            return new BankCallbackResult(BankCallbackOutcome.NotFound);
+        }
+        if (known.Amount != callback.Amount || known.Currency != callback.Currency)
+        {
+            var reason = $"The order is {known.Amount} {known.Currency}; the bank reported {callback.Amount} {callback.Currency}.";
+            return await KeepBankExceptionAsync(connection, callback, paidAt, reason, cancellationToken);
         }
 
         var target = callback.Result == BankResult.Success ? PaymentStatus.Processing : PaymentStatus.Failed;

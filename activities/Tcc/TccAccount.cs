@@ -25,35 +25,35 @@ public sealed class TccAccount
     private readonly TccAccountTable _table;
     private readonly TccBarrier _barrier;
     private readonly ILogger _logger;
-    private readonly string _ownerStatus;
     private readonly string _reserve;
     private readonly string _settle;
     private readonly string _release;
+    private readonly string _ownerStatus;
 
     public TccAccount(NpgsqlDataSource dataSource, TccAccountTable table, ILogger logger)
     {
         _dataSource = dataSource;
         _table = table;
         _logger = logger;
-        _barrier = new TccBarrier(table.Schema);
+        _barrier = new TccBarrier(table.Schema, table.BranchId);
         var accounts = $"{table.Schema}.accounts";
+        var pending = table.PendingColumn;
+        var due = $"WHERE {table.KeyColumn} = @key AND {TccBarrier.GateCondition}";
         // FOR SHARE: a freeze committed before the try is seen, one arriving during it waits for the try to finish.
-        _ownerStatus = $"SELECT status FROM {table.OwnerTable} WHERE {table.OwnerKeyColumn} = @key FOR SHARE";
-        _reserve = $"UPDATE {accounts} SET {table.PendingColumn} = {table.PendingColumn} + @amount, updated_at = now() WHERE {table.KeyColumn} = @key";
-        _settle = $"UPDATE {accounts} SET {table.PendingColumn} = {table.PendingColumn} - @amount, {table.BalanceColumn} = {table.BalanceColumn} + @amount, updated_at = now() WHERE {table.KeyColumn} = @key";
-        _release = $"UPDATE {accounts} SET {table.PendingColumn} = {table.PendingColumn} - @amount, updated_at = now() WHERE {table.KeyColumn} = @key";
+        _ownerStatus = $"SELECT status AS value FROM {table.OwnerTable} WHERE {table.OwnerKeyColumn} = @key FOR SHARE";
+        _reserve = $"UPDATE {accounts} SET {pending} = {pending} + @amount, updated_at = now() {due}";
+        _settle = $"UPDATE {accounts} SET {pending} = {pending} - @amount, {table.BalanceColumn} = {table.BalanceColumn} + @amount, updated_at = now() {due}";
+        _release = $"UPDATE {accounts} SET {pending} = {pending} - @amount, updated_at = now() {due}";
     }
 
-    public Task<TccOutcome> TryAsync(TccRequest request) => RunAsync(request, TccOp.Try, ReserveAsync);
+    public Task<TccOutcome> TryAsync(TccRequest request) =>
+        RunAsync(request, TccOp.Try, _reserve, new TccPrecondition(_ownerStatus, WireName.Of(PartyStatus.Active), status => Refusal(request, status)));
 
-    public Task<TccOutcome> ConfirmAsync(TccRequest request) => RunAsync(request, TccOp.Confirm, (c, t, r, ct) => ChangeAsync(c, t, _settle, r, ct));
+    public Task<TccOutcome> ConfirmAsync(TccRequest request) => RunAsync(request, TccOp.Confirm, _settle);
 
-    public Task<TccOutcome> CancelAsync(TccRequest request) => RunAsync(request, TccOp.Cancel, (c, t, r, ct) => ChangeAsync(c, t, _release, r, ct));
+    public Task<TccOutcome> CancelAsync(TccRequest request) => RunAsync(request, TccOp.Cancel, _release);
 
-    private async Task<TccOutcome> RunAsync(
-        TccRequest request,
-        TccOp op,
-        Func<NpgsqlConnection, NpgsqlTransaction, TccRequest, CancellationToken, Task> business)
+    private async Task<TccOutcome> RunAsync(TccRequest request, TccOp op, string change, TccPrecondition? precondition = null)
     {
         if (request.Amount < 0)
         {
@@ -63,39 +63,25 @@ public sealed class TccAccount
         {
             return TccOutcome.ZeroAmount;
         }
-        var gid = Identifiers.BarrierId(request.PaymentId, request.Round);
+        var business = new TccBusiness(
+            change,
+            parameters =>
+            {
+                parameters.AddWithValue("key", request.AccountId);
+                parameters.AddWithValue("amount", request.Amount);
+            },
+            () => Refusal(request, status: null),
+            precondition);
         var outcome = await _barrier.RunAsync(
-            _dataSource, gid, _table.BranchId, op, (c, t, ct) => business(c, t, request, ct), ActivityCancellation.Token);
+            _dataSource, Identifiers.BarrierId(request.PaymentId, request.Round), op, business, ActivityCancellation.Token);
         _logger.LogInformation(
             "{Branch} {Op} for payment {PaymentId} round {Round} on {AccountId}: {Amount} {Outcome}",
             _table.BranchId, op, request.PaymentId, request.Round, request.AccountId, request.Amount, outcome);
         return outcome;
     }
 
-    private async Task ReserveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TccRequest request, CancellationToken cancellationToken)
-    {
-        await using (var owner = new NpgsqlCommand(_ownerStatus, connection, transaction))
-        {
-            owner.Parameters.AddWithValue("key", request.AccountId);
-            switch (await owner.ExecuteScalarAsync(cancellationToken))
-            {
-                case null:
-                    throw ParticipantErrors.Refusal(ParticipantErrors.AccountNotFound, $"No {_table.BranchId} account for '{request.AccountId}'.");
-                case "FROZEN":
-                    throw ParticipantErrors.Refusal(_table.FrozenErrorType, $"'{request.AccountId}' is frozen: {_table.BranchId} try refused.");
-            }
-        }
-        await ChangeAsync(connection, transaction, _reserve, request, cancellationToken);
-    }
-
-    private async Task ChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, TccRequest request, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.AddWithValue("key", request.AccountId);
-        command.Parameters.AddWithValue("amount", request.Amount);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-        {
-            throw ParticipantErrors.Refusal(ParticipantErrors.AccountNotFound, $"No {_table.BranchId} account for '{request.AccountId}'.");
-        }
-    }
+    private Temporalio.Exceptions.ApplicationFailureException Refusal(TccRequest request, string? status) =>
+        status == WireName.Of(PartyStatus.Frozen)
+            ? ParticipantErrors.Refusal(_table.FrozenErrorType, $"'{request.AccountId}' is frozen: {_table.BranchId} try refused.")
+            : ParticipantErrors.Refusal(ParticipantErrors.AccountNotFound, $"No {_table.BranchId} account for '{request.AccountId}'.");
 }

@@ -87,6 +87,12 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
 
     public bool CancelRequested { get; private set; }
 
+    /// <summary>Workflow updates of this run by update id.</summary>
+    public Dictionary<string, UpdateInfo> Updates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Queries that arrived while a workflow task was pending; they go out once it completes, so they see its effects.</summary>
+    public List<QueryTask> ParkedQueries { get; } = [];
+
     public ScheduledTimer? RunTimeoutTimer { get; set; }
 
     public ScheduledTimer? StartBackoffTimer { get; set; }
@@ -99,6 +105,9 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
     public EngineClock Clock { get; } = clock;
 
     public long NextEventId => History.Count + 1;
+
+    /// <summary>Bytes of all events in the history (Temporal's history size).</summary>
+    public long HistorySizeBytes { get; set; }
 
     public void NotifyChanged() => Interlocked.Exchange(ref _changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
@@ -230,6 +239,22 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
             case HistoryEvent.AttributesOneofCase.WorkflowPropertiesModifiedEventAttributes:
                 MergeMemo(e.WorkflowPropertiesModifiedEventAttributes.UpsertedMemo);
                 break;
+            case HistoryEvent.AttributesOneofCase.WorkflowExecutionUpdateAcceptedEventAttributes:
+                var accepted = e.WorkflowExecutionUpdateAcceptedEventAttributes;
+                if (!Updates.TryGetValue(accepted.ProtocolInstanceId, out var acceptedUpdate))
+                {
+                    acceptedUpdate = new UpdateInfo(accepted.ProtocolInstanceId, accepted.AcceptedRequest);
+                    Updates[acceptedUpdate.Id] = acceptedUpdate;
+                }
+                acceptedUpdate.Accept(e.EventId);
+                break;
+            case HistoryEvent.AttributesOneofCase.WorkflowExecutionUpdateCompletedEventAttributes:
+                var completedUpdate = e.WorkflowExecutionUpdateCompletedEventAttributes;
+                if (Updates.TryGetValue(completedUpdate.Meta.UpdateId, out var known))
+                {
+                    known.Complete(completedUpdate.Outcome);
+                }
+                break;
             case HistoryEvent.AttributesOneofCase.WorkflowExecutionCompletedEventAttributes:
                 Close(e, WorkflowExecutionStatus.Completed);
                 break;
@@ -360,6 +385,10 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
         }
         RunTimeoutTimer?.Cancel();
         StartBackoffTimer?.Cancel();
+        foreach (var update in Updates.Values)
+        {
+            update.Abandon();
+        }
     }
 }
 

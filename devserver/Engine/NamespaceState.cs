@@ -30,11 +30,20 @@ internal sealed class NamespaceState
 /// <summary>What one locked mutation produced: runs to persist and work to do once the lock is released.</summary>
 internal sealed class Mutation
 {
-    public HashSet<Execution> Touched { get; } = [];
+    private readonly HashSet<Execution> _touched = [];
+
+    /// <summary>Changed runs in the order they were first changed (a continued run before its successor).</summary>
+    public List<Execution> Touched { get; } = [];
 
     public List<Action> Effects { get; } = [];
 
-    public void Touch(Execution execution) => Touched.Add(execution);
+    public void Touch(Execution execution)
+    {
+        if (_touched.Add(execution))
+        {
+            Touched.Add(execution);
+        }
+    }
 
     public void After(Action effect) => Effects.Add(effect);
 }

@@ -26,14 +26,29 @@ internal sealed class MatchingQueue
 
     public IReadOnlyDictionary<string, DateTime> Pollers => _pollers;
 
+    /// <summary>Forgets the pollers (their worker shut down) and hands back the tasks still waiting here.</summary>
+    public List<object> Drain()
+    {
+        _pollers.Clear();
+        var drained = new List<object>();
+        while (_tasks.Reader.TryRead(out var task))
+        {
+            drained.Add(task);
+        }
+        return drained;
+    }
+
     /// <summary>True when some poller asked within <paramref name="window"/> (real time), or is asking now.</summary>
     public bool HasRecentPoller(TimeSpan window) => _pollers.Values.Any(last => DateTime.UtcNow - last < window);
 
-    /// <summary>Waits up to <paramref name="hold"/> for a task that <paramref name="tryStart"/> accepts; stale ones are dropped.</summary>
-    public async Task<T?> PollAsync<T>(string identity, TimeSpan hold, Func<object, T?> tryStart, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits up to <paramref name="hold"/> (or until <paramref name="release"/>, the server stopping) for a task that
+    /// <paramref name="tryStart"/> accepts; stale ones are dropped. Null means: answer the poll empty.
+    /// </summary>
+    public async Task<T?> PollAsync<T>(string identity, TimeSpan hold, Func<object, T?> tryStart, CancellationToken release, CancellationToken cancellationToken)
         where T : class
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, release);
         timeout.CancelAfter(hold);
         _pollers[identity] = DateTime.MaxValue;
         try
@@ -58,7 +73,15 @@ internal sealed class MatchingQueue
         }
         finally
         {
-            _pollers[identity] = DateTime.UtcNow;
+            // A poll the worker cancels means it is leaving: it no longer counts as a live poller.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _pollers.TryRemove(identity, out _);
+            }
+            else
+            {
+                _pollers[identity] = DateTime.UtcNow;
+            }
         }
     }
 }

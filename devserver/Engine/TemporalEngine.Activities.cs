@@ -238,7 +238,7 @@ internal sealed partial class TemporalEngine
             throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
         }
         var queue = Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Activity);
-        var task = await queue.PollAsync(request.Identity, PollHold, item => TryStartActivity((ActivityTaskRef)item, request.Identity), cancellationToken);
+        var task = await queue.PollAsync(request.Identity, PollHold, item => TryStartActivity((ActivityTaskRef)item, request.Identity), Stopping, cancellationToken);
         return task ?? new PollActivityTaskQueueResponse();
     }
 
@@ -433,23 +433,26 @@ internal static class RetryPolicies
     }
 
     /// <summary>InProgress with the delay before the next attempt, or why there is none.</summary>
-    public static RetryState Decide(ActivityInfo a, Failure failure, DateTime now, out TimeSpan delay)
+    public static RetryState Decide(ActivityInfo a, Failure failure, DateTime now, out TimeSpan delay) =>
+        Decide(a.Attributes.RetryPolicy ?? WithDefaults(null), a.Attempt, failure, now, a.ScheduleToCloseDeadline, out delay);
+
+    /// <summary>The same rules for any attempt (activities, and workflows that have a retry policy).</summary>
+    public static RetryState Decide(RetryPolicy policy, int attempt, Failure failure, DateTime now, DateTime deadline, out TimeSpan delay)
     {
         delay = TimeSpan.Zero;
-        var policy = a.Attributes.RetryPolicy ?? WithDefaults(null);
         var application = failure.ApplicationFailureInfo;
         if (application is not null && (application.NonRetryable || policy.NonRetryableErrorTypes.Contains(application.Type)))
         {
             return RetryState.NonRetryableFailure;
         }
-        if (policy.MaximumAttempts > 0 && a.Attempt >= policy.MaximumAttempts)
+        if (policy.MaximumAttempts > 0 && attempt >= policy.MaximumAttempts)
         {
             return RetryState.MaximumAttemptsReached;
         }
-        var backoff = policy.InitialInterval.ToTimeSpanOrZero() * Math.Pow(policy.BackoffCoefficient, a.Attempt - 1);
+        var backoff = policy.InitialInterval.ToTimeSpanOrZero() * Math.Pow(policy.BackoffCoefficient, attempt - 1);
         var maximum = policy.MaximumInterval.ToTimeSpanOrZero();
         delay = application?.NextRetryDelay is { } next && next.ToTimeSpan() > TimeSpan.Zero ? next.ToTimeSpan()
             : maximum > TimeSpan.Zero && backoff > maximum ? maximum : backoff;
-        return now + delay >= a.ScheduleToCloseDeadline ? RetryState.Timeout : RetryState.InProgress;
+        return now + delay >= deadline ? RetryState.Timeout : RetryState.InProgress;
     }
 }

@@ -334,7 +334,14 @@ internal sealed partial class TemporalEngine
             }
             var task = new QueryTask(x, r.Query);
             _queries[task.Id] = task;
-            Queues.Get(x.Namespace.Name, x.Started.TaskQueue.Name, TaskQueueType.Workflow).Add(task);
+            if (x.IsRunning && x.WorkflowTask is not null)
+            {
+                x.ParkedQueries.Add(task);
+            }
+            else
+            {
+                DispatchQuery(task);
+            }
             return (task, (QueryRejected?)null);
         });
         if (rejected is not null)
@@ -357,6 +364,16 @@ internal sealed partial class TemporalEngine
             _queries.TryRemove(query!.Id, out _);
             query.Answer.TrySetCanceled(CancellationToken.None);
         }
+    }
+
+    private void DispatchQuery(QueryTask task) =>
+        Queues.Get(task.Execution.Namespace.Name, task.Execution.Started.TaskQueue.Name, TaskQueueType.Workflow).Add(task);
+
+    /// <summary>Sends out the queries held back while a workflow task was pending. Call under the chain's lock.</summary>
+    public void ReleaseParkedQueries(Execution x)
+    {
+        x.ParkedQueries.ForEach(DispatchQuery);
+        x.ParkedQueries.Clear();
     }
 
     private static PollWorkflowTaskQueueResponse QueryTaskResponse(QueryTask query)
@@ -391,7 +408,7 @@ internal sealed partial class TemporalEngine
         var chain = GetChain(GetNamespace(r.Namespace), r.Execution?.WorkflowId ?? "");
         var pageSize = r.MaximumPageSize > 0 ? r.MaximumPageSize : 1000;
         var start = r.NextPageToken.Length == 8 ? (int)BitConverter.ToInt64(r.NextPageToken.Span) : 0;
-        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Stopping);
         hold.CancelAfter(PollHold);
         while (true)
         {
@@ -529,10 +546,7 @@ internal sealed partial class TemporalEngine
         }
         return response;
     }
-}
 
-internal sealed partial class TemporalEngine
-{
     public ResetStickyTaskQueueResponse ResetStickyTaskQueue(ResetStickyTaskQueueRequest r)
     {
         var chain = GetChain(GetNamespace(r.Namespace), r.Execution?.WorkflowId ?? "");
@@ -543,6 +557,28 @@ internal sealed partial class TemporalEngine
             m.Touch(x);
         });
         return new ResetStickyTaskQueueResponse();
+    }
+
+    /// <summary>A worker leaves: its sticky queue is gone, so the tasks waiting there move to the normal queue now.</summary>
+    public ShutdownWorkerResponse ShutdownWorker(ShutdownWorkerRequest r)
+    {
+        var ns = GetNamespace(r.Namespace);
+        if (string.IsNullOrEmpty(r.StickyTaskQueue) || Queues.Find(ns.Name, r.StickyTaskQueue, TaskQueueType.Workflow) is not { } sticky)
+        {
+            return new ShutdownWorkerResponse();
+        }
+        foreach (var task in sticky.Drain().OfType<WorkflowTaskRef>())
+        {
+            var x = task.Execution;
+            Mutate(x.Chain, m =>
+            {
+                if (x.WorkflowTask is { IsStarted: false } pending && pending.ScheduledEventId == task.ScheduledEventId)
+                {
+                    OnWorkflowTaskTimeout(x, pending, TimeoutType.ScheduleToStart, m);
+                }
+            });
+        }
+        return new ShutdownWorkerResponse();
     }
 
     /// <summary>Writes a namespace's registered search attributes (durable mode).</summary>

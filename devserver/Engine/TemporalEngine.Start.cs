@@ -92,10 +92,7 @@ internal sealed partial class TemporalEngine
         {
             attributes.WorkflowRunTimeout = Duration.FromTimeSpan(executionTimeout);
         }
-        if (startDelay > TimeSpan.Zero)
-        {
-            attributes.FirstWorkflowTaskBackoff = Duration.FromTimeSpan(startDelay);
-        }
+        attributes.FirstWorkflowTaskBackoff = Duration.FromTimeSpan(startDelay > TimeSpan.Zero ? startDelay : TimeSpan.Zero);
         if (attributes.SearchAttributes is { } searchAttributes)
         {
             chain.Namespace.SearchAttributes.Validate(searchAttributes);
@@ -138,6 +135,36 @@ internal sealed partial class TemporalEngine
         var e = NewEvent(EventType.WorkflowExecutionTerminated);
         e.WorkflowExecutionTerminatedEventAttributes = new WorkflowExecutionTerminatedEventAttributes { Reason = reason, Identity = identity, Details = details };
         CloseRun(x, e, m);
+    }
+
+    /// <summary>
+    /// The fail command: with a retry policy that allows another attempt, the run closes as failed and the next attempt
+    /// starts as a new run of the chain after the backoff (Temporal's workflow retry); otherwise the run just fails.
+    /// </summary>
+    private void FailRun(Execution x, Temporalio.Api.Failure.V1.Failure failure, long completedEventId, Mutation m)
+    {
+        var previous = x.Started;
+        var delay = TimeSpan.Zero;
+        var state = previous.RetryPolicy is { } policy
+            ? RetryPolicies.Decide(RetryPolicies.WithDefaults(policy), previous.Attempt, failure, Clock.UtcNow, x.ExecutionDeadline, out delay)
+            : RetryState.RetryPolicyNotSet;
+        var e = NewEvent(EventType.WorkflowExecutionFailed);
+        var attributes = new WorkflowExecutionFailedEventAttributes { Failure = failure, RetryState = state, WorkflowTaskCompletedEventId = completedEventId };
+        e.WorkflowExecutionFailedEventAttributes = attributes;
+        CloseRun(x, e, m);
+        if (state != RetryState.InProgress)
+        {
+            return;
+        }
+        var next = previous.Clone();
+        next.Attempt = previous.Attempt + 1;
+        next.ContinuedExecutionRunId = x.RunId;
+        next.Initiator = ContinueAsNewInitiator.Retry;
+        next.ContinuedFailure = failure;
+        next.FirstExecutionRunId = previous.FirstExecutionRunId;
+        next.Memo = x.Memo.Clone();
+        next.SearchAttributes = x.SearchAttributes.Clone();
+        attributes.NewExecutionRunId = CreateRun(x.Chain, next, delay, null, m).RunId;
     }
 
     /// <summary>The continue-as-new command: closes this run and starts the next one of the chain.</summary>

@@ -8,6 +8,22 @@ using Temporalio.Api.WorkflowService.V1;
 
 namespace Payments.DevServer.Engine;
 
+/// <summary>Temporal's default history limits: suggest continue-as-new first, terminate the run past the hard limit.</summary>
+internal static class HistoryLimits
+{
+    public const int SuggestEventCount = 4 * 1024;
+    public const long SuggestSizeBytes = 4L * 1024 * 1024;
+    public const int MaxEventCount = 51_200;
+    public const long MaxSizeBytes = 50L * 1024 * 1024;
+
+    public static bool SuggestContinueAsNew(Execution x) => x.History.Count >= SuggestEventCount || x.HistorySizeBytes >= SuggestSizeBytes;
+
+    public static string? Exceeded(Execution x) =>
+        x.History.Count > MaxEventCount ? "Workflow history count exceeds limit." :
+        x.HistorySizeBytes > MaxSizeBytes ? "Workflow history size exceeds limit." :
+        null;
+}
+
 internal sealed partial class TemporalEngine
 {
     public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest request, CancellationToken cancellationToken)
@@ -18,7 +34,7 @@ internal sealed partial class TemporalEngine
             throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
         }
         var queue = Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Workflow);
-        var task = await queue.PollAsync(request.Identity, PollHold, item => TryStartWorkflowTask(item, request), cancellationToken);
+        var task = await queue.PollAsync(request.Identity, PollHold, item => TryStartWorkflowTask(item, request), Stopping, cancellationToken);
         return task ?? new PollWorkflowTaskQueueResponse();
     }
 
@@ -43,7 +59,8 @@ internal sealed partial class TemporalEngine
                 ScheduledEventId = task.ScheduledEventId,
                 Identity = request.Identity,
                 RequestId = Guid.NewGuid().ToString(),
-                HistorySizeBytes = x.History.Sum(h => (long)h.CalculateSize()),
+                HistorySizeBytes = x.HistorySizeBytes,
+                SuggestContinueAsNew = HistoryLimits.SuggestContinueAsNew(x),
             };
             Append(x, e, m);
             ArmWorkflowTask(x);
@@ -52,6 +69,7 @@ internal sealed partial class TemporalEngine
             history.Events.AddRange(x.History.Skip(from));
             return new PollWorkflowTaskQueueResponse
             {
+                Messages = { UpdateRequestMessages(x, e.EventId) },
                 TaskToken = new TaskToken(TaskTokenKind.Workflow, x.Namespace.Name, x.WorkflowId, x.RunId, task.ScheduledEventId, task.Attempt).ToByteString(),
                 WorkflowExecution = new WorkflowExecution { WorkflowId = x.WorkflowId, RunId = x.RunId },
                 WorkflowType = x.Started.WorkflowType,
@@ -122,18 +140,38 @@ internal sealed partial class TemporalEngine
             };
             var completedId = Append(x, completed, m);
             var needsTask = request.ForceCreateNewWorkflowTask;
+            var messages = request.Messages.ToDictionary(message => message.Id);
             foreach (var command in request.Commands)
             {
                 if (!x.IsRunning)
                 {
                     break;
                 }
+                if (command.CommandType == CommandType.ProtocolMessage)
+                {
+                    if (messages.Remove(command.ProtocolMessageCommandAttributes.MessageId, out var message))
+                    {
+                        ApplyUpdateMessage(x, message, m);
+                    }
+                    continue;
+                }
                 needsTask |= ApplyCommand(x, command, completedId, m);
+            }
+            foreach (var message in request.Messages.Where(message => messages.ContainsKey(message.Id)))
+            {
+                ApplyUpdateMessage(x, message, m);
+            }
+            // An update that arrived while this task ran still waits for the worker.
+            needsTask |= x.Updates.Values.Any(u => u.Stage == Temporalio.Api.Enums.V1.UpdateWorkflowExecutionLifecycleStage.Admitted);
+            if (x.IsRunning && HistoryLimits.Exceeded(x) is { } reason)
+            {
+                Terminate(x, reason, m);
             }
             if (x.IsRunning && (FlushBuffered(x, m) | needsTask))
             {
                 ScheduleWorkflowTask(x, m);
             }
+            ReleaseParkedQueries(x);
             return true;
         });
         return new RespondWorkflowTaskCompletedResponse();
@@ -187,7 +225,7 @@ internal sealed partial class TemporalEngine
     private sealed record BadCommand(WorkflowTaskFailedCause Cause, string Message);
 
     /// <summary>Checks every command before any is applied, so a rejected completion leaves no partial events.</summary>
-    private static BadCommand? ValidateCommands(Execution x, IEnumerable<Command> commands)
+    private BadCommand? ValidateCommands(Execution x, IEnumerable<Command> commands)
     {
         foreach (var command in commands)
         {
@@ -215,18 +253,52 @@ internal sealed partial class TemporalEngine
                     }
                     break;
                 case CommandType.UpsertWorkflowSearchAttributes:
-                    try
+                    if (InvalidSearchAttributes(x.Namespace, command.UpsertWorkflowSearchAttributesCommandAttributes.SearchAttributes) is { } upsertError)
                     {
-                        x.Namespace.SearchAttributes.Validate(command.UpsertWorkflowSearchAttributesCommandAttributes.SearchAttributes);
-                    }
-                    catch (Grpc.Core.RpcException e)
-                    {
-                        return new BadCommand(WorkflowTaskFailedCause.BadSearchAttributes, e.Status.Detail);
+                        return new BadCommand(WorkflowTaskFailedCause.BadSearchAttributes, upsertError);
                     }
                     break;
+                case CommandType.ContinueAsNewWorkflowExecution:
+                    if (InvalidSearchAttributes(x.Namespace, command.ContinueAsNewWorkflowExecutionCommandAttributes.SearchAttributes) is { } continueError)
+                    {
+                        return new BadCommand(WorkflowTaskFailedCause.BadSearchAttributes, continueError);
+                    }
+                    break;
+                case CommandType.StartChildWorkflowExecution:
+                    var child = command.StartChildWorkflowExecutionCommandAttributes;
+                    var childNamespace = string.IsNullOrEmpty(child.Namespace) ? x.Namespace : FindNamespace(child.Namespace);
+                    if (childNamespace is null || string.IsNullOrEmpty(child.WorkflowId) || string.IsNullOrEmpty(child.WorkflowType?.Name))
+                    {
+                        return new BadCommand(WorkflowTaskFailedCause.BadStartChildExecutionAttributes, "A child workflow needs a known namespace, a workflow id and a workflow type.");
+                    }
+                    if (InvalidSearchAttributes(childNamespace, child.SearchAttributes) is { } childError)
+                    {
+                        return new BadCommand(WorkflowTaskFailedCause.BadSearchAttributes, childError);
+                    }
+                    break;
+                case CommandType.CancelTimer or CommandType.RequestCancelActivityTask or CommandType.CompleteWorkflowExecution
+                    or CommandType.FailWorkflowExecution or CommandType.CancelWorkflowExecution or CommandType.SignalExternalWorkflowExecution
+                    or CommandType.RequestCancelExternalWorkflowExecution or CommandType.RecordMarker or CommandType.ModifyWorkflowProperties
+                    or CommandType.ProtocolMessage:
+                    break;
+                default:
+                    return new BadCommand(WorkflowTaskFailedCause.Unspecified, $"Command {command.CommandType} is not supported by this server.");
             }
         }
         return null;
+    }
+
+    private static string? InvalidSearchAttributes(NamespaceState ns, Temporalio.Api.Common.V1.SearchAttributes? attributes)
+    {
+        try
+        {
+            ns.SearchAttributes.Validate(attributes);
+            return null;
+        }
+        catch (Grpc.Core.RpcException e)
+        {
+            return e.Status.Detail;
+        }
     }
 
     /// <summary>Applies one command; answers true when it needs another workflow task (e.g. an activity cancelled before it started).</summary>
@@ -261,14 +333,7 @@ internal sealed partial class TemporalEngine
                 CloseRun(x, complete, m);
                 return false;
             case CommandType.FailWorkflowExecution:
-                var fail = NewEvent(EventType.WorkflowExecutionFailed);
-                fail.WorkflowExecutionFailedEventAttributes = new WorkflowExecutionFailedEventAttributes
-                {
-                    Failure = command.FailWorkflowExecutionCommandAttributes.Failure,
-                    RetryState = RetryState.RetryPolicyNotSet,
-                    WorkflowTaskCompletedEventId = completedId,
-                };
-                CloseRun(x, fail, m);
+                FailRun(x, command.FailWorkflowExecutionCommandAttributes.Failure, completedId, m);
                 return false;
             case CommandType.CancelWorkflowExecution:
                 var cancel = NewEvent(EventType.WorkflowExecutionCanceled);
@@ -323,7 +388,7 @@ internal sealed partial class TemporalEngine
                 x.Namespace.Visibility.Upsert(DescribeInfo(x));
                 return false;
             default:
-                throw TemporalErrors.InvalidArgument($"Command {command.CommandType} is not supported by this server.");
+                throw new InvalidOperationException($"Command {command.CommandType} passed validation but has no handler.");
         }
     }
 

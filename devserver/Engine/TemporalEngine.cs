@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
+using Payments.DevServer.Storage;
 using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.History.V1;
 using Temporalio.Api.TaskQueue.V1;
 using Temporalio.Api.Workflow.V1;
-
-using Payments.DevServer.Storage;
 
 namespace Payments.DevServer.Engine;
 
@@ -26,6 +25,10 @@ internal sealed partial class TemporalEngine : IDisposable
 
     private readonly ConcurrentDictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Event task ids, increasing like Temporal's (they start where its first shard's range does).</summary>
+    private long _taskIds = 1_048_576;
 
     public TemporalEngine(bool timeSkipping, IEngineStore? store, ILogger logger)
     {
@@ -47,9 +50,20 @@ internal sealed partial class TemporalEngine : IDisposable
     public NamespaceState GetNamespace(string name) =>
         _namespaces.TryGetValue(name ?? "", out var ns) ? ns : throw TemporalErrors.NamespaceNotFound(name ?? "");
 
+    public NamespaceState? FindNamespace(string name) => _namespaces.GetValueOrDefault(name);
+
     public NamespaceState? FindNamespaceById(string id) => _namespaces.Values.FirstOrDefault(n => n.Id == id);
 
-    public void Dispose() => Clock.Dispose();
+    /// <summary>Cancelled when the server stops: long polls answer at once instead of holding the shutdown.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    public void Stop() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        Clock.Dispose();
+        _stopping.Dispose();
+    }
 
     /// <summary>Runs <paramref name="action"/> under the chain's lock, then its effects, then waits until the change is durable.</summary>
     public async Task<T> MutateAsync<T>(WorkflowChain chain, Func<Mutation, T> action)
@@ -117,13 +131,12 @@ internal sealed partial class TemporalEngine : IDisposable
         TaskId = Interlocked.Increment(ref _taskIds),
     };
 
-    private long _taskIds = 1_048_576;
-
     /// <summary>Appends an event to the history and applies it to the mutable state.</summary>
     public static long Append(Execution x, HistoryEvent e, Mutation m)
     {
         e.EventId = x.NextEventId;
         x.History.Add(e);
+        x.HistorySizeBytes += e.CalculateSize();
         x.Apply(e);
         m.Touch(x);
         x.NotifyChanged();
@@ -171,6 +184,7 @@ internal sealed partial class TemporalEngine : IDisposable
             e.EventId = x.NextEventId;
             x.ResolvePlaceholders(e, realIds);
             x.History.Add(e);
+            x.HistorySizeBytes += e.CalculateSize();
         }
         x.Buffered.Clear();
         m.Touch(x);
@@ -241,8 +255,11 @@ internal sealed partial class TemporalEngine : IDisposable
         FlushBuffered(x, m);
         var children = x.Children.Values.ToList();
         Append(x, closeEvent, m);
+        ReleaseParkedQueries(x);
         x.Namespace.Visibility.Upsert(DescribeInfo(x));
-        if (x.Status != WorkflowExecutionStatus.ContinuedAsNew && x.Started.ParentWorkflowExecution is { } parent)
+        // A parent hears of its child once the chain ends: not when it continues as new or retries.
+        var chainGoesOn = x.Status == WorkflowExecutionStatus.ContinuedAsNew || closeEvent.WorkflowExecutionFailedEventAttributes?.RetryState == RetryState.InProgress;
+        if (!chainGoesOn && x.Started.ParentWorkflowExecution is { } parent)
         {
             var notice = ChildClosedEvent(x, closeEvent);
             var parentNamespace = x.Started.ParentWorkflowNamespace;
@@ -302,7 +319,7 @@ internal sealed partial class TemporalEngine : IDisposable
             TaskQueue = x.Started.TaskQueue.Name,
             FirstRunId = x.Started.FirstExecutionRunId,
             StateTransitionCount = x.History.Count,
-            HistorySizeBytes = x.History.Sum(e => (long)e.CalculateSize()),
+            HistorySizeBytes = x.HistorySizeBytes,
             RootExecution = x.Started.RootWorkflowExecution ?? new WorkflowExecution { WorkflowId = x.WorkflowId, RunId = x.RunId },
         };
         if (x.Started.ParentWorkflowExecution is { } parent)
@@ -344,7 +361,13 @@ internal sealed partial class TemporalEngine
         {
             ArmActivity(x, activity);
         }
-        if (x.WorkflowTask is not null)
+        // Sticky queues die with the process that polled them: later tasks go to the normal queue.
+        x.StickyQueue = null;
+        if (x.WorkflowTask is { IsStarted: false, Sticky: true } stuck)
+        {
+            Mutate(x.Chain, m => OnWorkflowTaskTimeout(x, stuck, TimeoutType.ScheduleToStart, m));
+        }
+        else if (x.WorkflowTask is not null)
         {
             ArmWorkflowTask(x);
         }

@@ -75,7 +75,7 @@ internal static class TemporalHandlers
             Name = ns.Name,
             Id = ns.Id,
             State = Temporalio.Api.Enums.V1.NamespaceState.Registered,
-            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = false, AsyncUpdate = false, EagerWorkflowStart = false },
+            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false },
         },
         Config = new NamespaceConfig { WorkflowExecutionRetentionTtl = Duration.FromTimeSpan(TimeSpan.FromDays(1)) },
     };
@@ -87,6 +87,8 @@ internal static class TemporalHandlers
         d.Register<SignalWorkflowExecutionRequest>("SignalWorkflowExecution", async (r, _) => await e.SignalAsync(r));
         d.Register<TerminateWorkflowExecutionRequest>("TerminateWorkflowExecution", async (r, _) => await e.TerminateAsync(r));
         d.Register<RequestCancelWorkflowExecutionRequest>("RequestCancelWorkflowExecution", async (r, _) => await e.RequestCancelAsync(r));
+        d.Register<UpdateWorkflowExecutionRequest>("UpdateWorkflowExecution", async (r, ct) => await e.UpdateAsync(r, ct));
+        d.Register<PollWorkflowExecutionUpdateRequest>("PollWorkflowExecutionUpdate", async (r, ct) => await e.PollUpdateAsync(r, ct));
         d.Register<QueryWorkflowRequest>("QueryWorkflow", async (r, ct) => await e.QueryAsync(r, ct));
         d.Register<RespondQueryTaskCompletedRequest>("RespondQueryTaskCompleted", e.CompleteQueryTask);
         d.Register<PollWorkflowTaskQueueRequest>("PollWorkflowTaskQueue", async (r, ct) => await e.PollWorkflowTaskAsync(r, ct));
@@ -106,7 +108,7 @@ internal static class TemporalHandlers
         d.Register<DescribeWorkflowExecutionRequest>("DescribeWorkflowExecution", e.Describe);
         d.Register<DescribeTaskQueueRequest>("DescribeTaskQueue", e.DescribeTaskQueue);
         d.Register<ResetStickyTaskQueueRequest>("ResetStickyTaskQueue", e.ResetStickyTaskQueue);
-        d.Register<ShutdownWorkerRequest>("ShutdownWorker", _ => new ShutdownWorkerResponse());
+        d.Register<ShutdownWorkerRequest>("ShutdownWorker", e.ShutdownWorker);
         d.Register<ListWorkflowExecutionsRequest>("ListWorkflowExecutions", r => e.GetNamespace(r.Namespace).Visibility.List(r));
         d.Register<CountWorkflowExecutionsRequest>("CountWorkflowExecutions", r => e.GetNamespace(r.Namespace).Visibility.Count(r));
         d.Register<GetSearchAttributesRequest>("GetSearchAttributes", _ =>

@@ -5,6 +5,9 @@ namespace Payments.DevServer.Storage;
 /// <summary>Where the engine's state goes in durable mode; a write completes once it is on disk.</summary>
 internal interface IEngineStore : IDisposable
 {
+    /// <summary>Loads everything stored into the engine (at start, before any call is served).</summary>
+    void Restore(Engine.TemporalEngine engine);
+
     Task WriteAsync(IReadOnlyList<RunSnapshot> runs);
 
     Task WriteNamespaceAsync(string name, string id, IReadOnlyDictionary<string, IndexedValueType> searchAttributes);

@@ -123,6 +123,7 @@ internal sealed class SqliteEngineStore : IEngineStore
         {
             var e = HistoryEvent.Parser.ParseFrom((byte[])reader[0]);
             x.History.Add(e);
+            x.HistorySizeBytes += e.CalculateSize();
             x.Apply(e);
         }
         x.PersistedEventCount = x.History.Count;

@@ -34,27 +34,33 @@ internal sealed class DefaultOrder : IComparer<VisibilityRecord>
 }
 
 /// <summary>An ORDER BY clause, falling back on the default order for ties; a missing value sorts as SQL's NULL (first ascending).</summary>
-internal sealed class QueryOrderComparer(IReadOnlyList<QueryOrder> orders) : IComparer<VisibilityRecord>
+internal static class QueryOrdering
 {
-    public int Compare(VisibilityRecord? x, VisibilityRecord? y)
+    /// <summary>Sorts records by the ORDER BY terms, reading each record's sort values once.</summary>
+    public static List<VisibilityRecord> Sort(IEnumerable<VisibilityRecord> records, IReadOnlyList<QueryOrder> orders)
     {
-        foreach (var order in orders)
+        var keyed = records.Select(record => (Record: record, Keys: orders.Select(order => First(record, order.Field)).ToArray())).ToList();
+        keyed.Sort((x, y) => Compare(x.Keys, y.Keys, orders) is var result && result != 0 ? result : DefaultOrder.Instance.Compare(x.Record, y.Record));
+        return keyed.ConvertAll(pair => pair.Record);
+    }
+
+    private static int Compare(object?[] left, object?[] right, IReadOnlyList<QueryOrder> orders)
+    {
+        for (var i = 0; i < orders.Count; i++)
         {
-            var left = First(x!, order.Field);
-            var right = First(y!, order.Field);
-            var result = (left, right) switch
+            var result = (left[i], right[i]) switch
             {
                 (null, null) => 0,
                 (null, _) => -1,
                 (_, null) => 1,
-                _ => ValueComparer.Compare(left, right),
+                var (a, b) => ValueComparer.Compare(a, b),
             };
             if (result != 0)
             {
-                return order.Descending ? -result : result;
+                return orders[i].Descending ? -result : result;
             }
         }
-        return DefaultOrder.Instance.Compare(x, y);
+        return 0;
     }
 
     private static object? First(VisibilityRecord record, QueryField field)

@@ -69,9 +69,9 @@ internal sealed class PredicateNode(QueryField attribute, Func<object, bool> tes
         {
             return null;
         }
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            if (test(value))
+            if (test(values[i]))
             {
                 return !negated;
             }

@@ -193,8 +193,7 @@ internal sealed class QueryParser
             Advance();
             var values = ParseValueList(field);
             CheckOperator(field, negated ? "NOT IN" : "IN");
-            var set = values;
-            return new PredicateNode(field, value => set.Exists(candidate => ValueComparer.Compare(value, candidate) == 0), negated);
+            return new PredicateNode(field, value => values.Exists(candidate => ValueComparer.Compare(value, candidate) == 0), negated);
         }
         if (keyword.IsKeyword("BETWEEN"))
         {

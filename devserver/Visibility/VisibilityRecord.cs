@@ -9,7 +9,10 @@ namespace Payments.DevServer.Visibility;
 /// </summary>
 internal sealed class VisibilityRecord
 {
-    private static readonly IReadOnlyList<object> None = [];
+    /// <summary>Status names as queries spell them ("Running", "ContinuedAsNew"), made once.</summary>
+    private static readonly Dictionary<WorkflowExecutionStatus, string> StatusNames = Enum.GetValues<WorkflowExecutionStatus>()
+        .Where(status => status != WorkflowExecutionStatus.Unspecified)
+        .ToDictionary(status => status, status => status.ToString());
 
     private readonly Dictionary<string, IReadOnlyList<object>> _attributes;
 
@@ -51,14 +54,14 @@ internal sealed class VisibilityRecord
     public WorkflowExecutionStatus Status => Info.Status;
 
     /// <summary>The values of a resolved attribute name; empty when the execution has none (SQL's NULL).</summary>
-    public IReadOnlyList<object> Values(string fieldName)
+    public AttributeValues Values(string fieldName)
     {
         var value = SystemValue(fieldName);
         if (value is not null)
         {
-            return [value];
+            return new AttributeValues(value);
         }
-        return _attributes.TryGetValue(fieldName, out var values) ? values : None;
+        return _attributes.TryGetValue(fieldName, out var values) ? new AttributeValues(values) : default;
     }
 
     private object? SystemValue(string fieldName) => fieldName switch
@@ -69,7 +72,7 @@ internal sealed class VisibilityRecord
         SearchAttributeNames.StartTime => Info.StartTime?.ToDateTime(),
         SearchAttributeNames.ExecutionTime => (Info.ExecutionTime ?? Info.StartTime)?.ToDateTime(),
         SearchAttributeNames.CloseTime => CloseTime,
-        SearchAttributeNames.ExecutionStatus => Info.Status == WorkflowExecutionStatus.Unspecified ? null : Info.Status.ToString(),
+        SearchAttributeNames.ExecutionStatus => StatusNames.GetValueOrDefault(Info.Status),
         SearchAttributeNames.TaskQueue => Info.TaskQueue,
         SearchAttributeNames.HistoryLength => Info.HistoryLength,
         SearchAttributeNames.ExecutionDuration => ExecutionDurationNanos(),

@@ -100,7 +100,7 @@ public sealed class VisibilityStore(SearchAttributeRegistry registry)
     public ListOpenWorkflowExecutionsResponse ListOpen(ListOpenWorkflowExecutionsRequest request)
     {
         var legacy = LegacyFilter(request.StartTimeFilter, request.ExecutionFilter, request.TypeFilter, closed: false);
-        var (executions, token) = PageLocked(
+        var (executions, token) = Page(
             () => IndexOf(_byStatus, WorkflowExecutionStatus.Running), legacy, [], request.MaximumPageSize, request.NextPageToken);
         return new ListOpenWorkflowExecutionsResponse { Executions = { executions }, NextPageToken = token };
     }
@@ -113,7 +113,7 @@ public sealed class VisibilityStore(SearchAttributeRegistry registry)
         Func<VisibilityRecord, bool> filter = status == WorkflowExecutionStatus.Unspecified
             ? record => record.CloseTime is not null && legacy(record)
             : record => record.Status == status && legacy(record);
-        var (executions, token) = PageLocked(() => _all, filter, [], request.MaximumPageSize, request.NextPageToken);
+        var (executions, token) = Page(() => _all, filter, [], request.MaximumPageSize, request.NextPageToken);
         return new ListClosedWorkflowExecutionsResponse { Executions = { executions }, NextPageToken = token };
     }
 
@@ -124,10 +124,10 @@ public sealed class VisibilityStore(SearchAttributeRegistry registry)
         {
             throw VisibilityErrors.NotSupported("'GROUP BY' clause is only supported in count query");
         }
-        return PageLocked(() => Candidates(parsed), parsed.Matches, parsed.OrderBy, pageSize, pageToken);
+        return Page(() => Candidates(parsed), parsed.Matches, parsed.OrderBy, pageSize, pageToken);
     }
 
-    private (List<WorkflowExecutionInfo>, ByteString) PageLocked(
+    private (List<WorkflowExecutionInfo>, ByteString) Page(
         Func<SortedSet<VisibilityRecord>> source,
         Func<VisibilityRecord, bool> filter,
         IReadOnlyList<QueryOrder> orderBy,
@@ -187,8 +187,7 @@ public sealed class VisibilityStore(SearchAttributeRegistry registry)
     private static (List<VisibilityRecord>, ByteString) OffsetPage(
         SortedSet<VisibilityRecord> source, Func<VisibilityRecord, bool> filter, IReadOnlyList<QueryOrder> orderBy, int size, PageToken? token)
     {
-        var matches = source.Where(filter).ToList();
-        matches.Sort(new QueryOrderComparer(orderBy));
+        var matches = QueryOrdering.Sort(source.Where(filter), orderBy);
         var offset = Math.Clamp(token?.Offset ?? 0, 0, matches.Count);
         var page = matches.GetRange(offset, Math.Min(size, matches.Count - offset));
         var end = offset + page.Count;
@@ -199,19 +198,24 @@ public sealed class VisibilityStore(SearchAttributeRegistry registry)
     {
         var field = query.GroupBy!;
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        long total = 0;
-        foreach (var record in Candidates(query))
+        if (query.Filter is null && field.FieldName == SearchAttributeNames.ExecutionStatus)
         {
-            if (!query.Matches(record))
+            // The status index already holds the answer.
+            foreach (var (status, records) in _byStatus.Where(pair => pair.Value.Count > 0))
             {
-                continue;
+                counts[status.ToString()] = records.Count;
             }
-            var values = record.Values(field.FieldName);
-            var key = values.Count == 0 ? string.Empty : (string)values[0];
-            counts[key] = counts.GetValueOrDefault(key) + 1;
-            total++;
         }
-        var response = new CountWorkflowExecutionsResponse { Count = total };
+        else
+        {
+            foreach (var record in Candidates(query).Where(query.Matches))
+            {
+                var values = record.Values(field.FieldName);
+                var key = values.Count == 0 ? string.Empty : (string)values[0];
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+        var response = new CountWorkflowExecutionsResponse { Count = counts.Values.Sum() };
         foreach (var (value, count) in counts.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal))
         {
             response.Groups.Add(new CountWorkflowExecutionsResponse.Types.AggregationGroup

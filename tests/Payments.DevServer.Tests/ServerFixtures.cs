@@ -33,7 +33,7 @@ public sealed class TimeSkippingEnvironmentFixture : IAsyncLifetime
     public WorkflowEnvironment Environment { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Environment = await WorkflowEnvironment.StartTimeSkippingAsync(new() { TestServer = new() { ExistingPath = TemporalDevServer.ExecutablePath } });
+        Environment = await WorkflowEnvironment.StartTimeSkippingAsync(new() { TestServer = new() { ExistingPath = TemporalDevServer.ExecutablePath, StartupTimeout = TestQueues.StartupTimeout } });
 
     public async Task DisposeAsync() => await Environment.ShutdownAsync();
 }
@@ -50,7 +50,7 @@ public sealed class LocalEnvironmentFixture : IAsyncLifetime
     public WorkflowEnvironment Environment { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Environment = await WorkflowEnvironment.StartLocalAsync(new() { DevServerOptions = new() { ExistingPath = TemporalDevServer.ExecutablePath } });
+        Environment = await WorkflowEnvironment.StartLocalAsync(new() { DevServerOptions = new() { ExistingPath = TemporalDevServer.ExecutablePath, StartupTimeout = TestQueues.StartupTimeout } });
 
     public async Task DisposeAsync() => await Environment.ShutdownAsync();
 }
@@ -61,7 +61,10 @@ public sealed class LocalGroup : ICollectionFixture<LocalEnvironmentFixture>
     public const string Name = "local dev-server environment";
 }
 
-internal static class Queues
+internal static class TestQueues
 {
+    /// <summary>The SDK waits 5 s for the server's port by default; a loaded 2-core CI machine needs more.</summary>
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
+
     public static string Unique() => $"tq-{Guid.NewGuid():N}";
 }

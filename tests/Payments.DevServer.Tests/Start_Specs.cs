@@ -14,7 +14,7 @@ public class Start_Specs(InProcessServerFixture server)
     [Fact]
     public async Task ExecuteWorkflow_HelloWorkflow_ReturnsResult()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<HelloWorkflow>());
         var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((HelloWorkflow wf) => wf.RunAsync("Temporal"), new(Guid.NewGuid().ToString(), queue)));
         Assert.Equal("Hello, Temporal!", result);
@@ -23,7 +23,7 @@ public class Start_Specs(InProcessServerFixture server)
     [Fact]
     public async Task StartWorkflow_IdAlreadyRunning_ThrowsWorkflowAlreadyStarted()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         var id = Guid.NewGuid().ToString();
         var first = await server.Client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(id, queue));
         var error = await Assert.ThrowsAsync<WorkflowAlreadyStartedException>(() => server.Client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(id, queue)));
@@ -34,7 +34,7 @@ public class Start_Specs(InProcessServerFixture server)
     [Fact]
     public async Task StartWorkflow_UseExistingConflictPolicy_ReturnsRunningRun()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         var id = Guid.NewGuid().ToString();
         var first = await server.Client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(id, queue));
         var second = await server.Client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(id, queue) { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting });
@@ -50,7 +50,7 @@ public class Start_Specs(InProcessServerFixture server)
             Namespace = server.Client.Options.Namespace,
             WorkflowId = Guid.NewGuid().ToString(),
             WorkflowType = new WorkflowType { Name = "WaitForeverWorkflow" },
-            TaskQueue = new TaskQueue { Name = Queues.Unique() },
+            TaskQueue = new TaskQueue { Name = TestQueues.Unique() },
             RequestId = Guid.NewGuid().ToString(),
         };
         var first = await server.Client.WorkflowService.StartWorkflowExecutionAsync(request);
@@ -62,7 +62,7 @@ public class Start_Specs(InProcessServerFixture server)
     [Fact]
     public async Task StartWorkflow_RejectDuplicateAfterCompletion_ThrowsWorkflowAlreadyStarted()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         var id = Guid.NewGuid().ToString();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<HelloWorkflow>());
         await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((HelloWorkflow wf) => wf.RunAsync("x"), new(id, queue)));
@@ -73,7 +73,7 @@ public class Start_Specs(InProcessServerFixture server)
     [Fact]
     public async Task Terminate_RunningWorkflow_ResultThrowsTerminated()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         var handle = await server.Client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), queue));
         await handle.TerminateAsync("enough");
         var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => handle.GetResultAsync());
@@ -83,7 +83,7 @@ public class Start_Specs(InProcessServerFixture server)
     [Fact]
     public async Task ExecuteWorkflow_WorkflowThrows_ResultThrowsApplicationFailure()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<FailingWorkflow>());
         var error = await worker.ExecuteAsync(() => Assert.ThrowsAsync<WorkflowFailedException>(() =>
             server.Client.ExecuteWorkflowAsync((FailingWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), queue))));
@@ -93,7 +93,7 @@ public class Start_Specs(InProcessServerFixture server)
     [Fact]
     public async Task Cancel_WaitingWorkflow_ResultThrowsCancelled()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<WaitForeverWorkflow>());
         var error = await worker.ExecuteAsync(async () =>
         {
@@ -107,9 +107,43 @@ public class Start_Specs(InProcessServerFixture server)
     [Fact]
     public async Task ExecuteWorkflow_ContinueAsNew_FollowsRunsToResult()
     {
-        var queue = Queues.Unique();
+        var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<ContinueAsNewWorkflow>());
         var result = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((ContinueAsNewWorkflow wf) => wf.RunAsync(3), new(Guid.NewGuid().ToString(), queue)));
         Assert.Equal(42, result);
+    }
+
+    [Fact]
+    public async Task RunTimeout_WorkflowWaitsTooLong_ResultThrowsTimeout()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<WaitForeverWorkflow>());
+        var error = await worker.ExecuteAsync(() => Assert.ThrowsAsync<WorkflowFailedException>(() =>
+            server.Client.ExecuteWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), queue) { RunTimeout = TimeSpan.FromMilliseconds(500) })));
+        Assert.IsType<TimeoutFailureException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_RetryPolicyAndTwoFailures_SucceedsOnThirdRun()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<RetriedWorkflow>());
+        var attempt = await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((RetriedWorkflow wf) => wf.RunAsync(2), new(Guid.NewGuid().ToString(), queue)
+        {
+            RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10), MaximumAttempts = 5 },
+        }));
+        Assert.Equal(3, attempt);
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_RetryPolicyExhausted_FailsWithLastFailure()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<RetriedWorkflow>());
+        var error = await worker.ExecuteAsync(() => Assert.ThrowsAsync<WorkflowFailedException>(() => server.Client.ExecuteWorkflowAsync((RetriedWorkflow wf) => wf.RunAsync(10), new(Guid.NewGuid().ToString(), queue)
+        {
+            RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10), MaximumAttempts = 2 },
+        })));
+        Assert.Equal("attempt 2 fails", error.InnerException?.Message);
     }
 }

@@ -1,4 +1,5 @@
 using Temporalio.Activities;
+using Temporalio.Common;
 using Temporalio.Exceptions;
 using Temporalio.Workflows;
 
@@ -71,12 +72,12 @@ public class HeartbeatCancelWorkflow
             new ActivityOptions
             {
                 StartToCloseTimeout = TimeSpan.FromSeconds(30),
-                HeartbeatTimeout = TimeSpan.FromSeconds(5),
+                HeartbeatTimeout = TimeSpan.FromSeconds(1),
                 CancellationToken = cancel.Token,
                 CancellationType = ActivityCancellationType.WaitCancellationCompleted,
             });
         await Workflow.DelayAsync(TimeSpan.FromMilliseconds(500));
-        await cancel.CancelAsync();
+        cancel.Cancel();
         try
         {
             await activity;
@@ -110,7 +111,7 @@ public class CancelTimerWorkflow
         using var cancel = new CancellationTokenSource();
         var timer = Workflow.DelayAsync(TimeSpan.FromDays(1), cancel.Token);
         await Workflow.DelayAsync(TimeSpan.FromMilliseconds(100));
-        await cancel.CancelAsync();
+        cancel.Cancel();
         try
         {
             await timer;
@@ -239,6 +240,9 @@ public class TestActivities
     public int Attempts => _attempts;
 
     [Activity]
+    public string CompleteLater() => throw new CompleteAsyncException();
+
+    [Activity]
     public Task Sleep(TimeSpan duration) => Task.Delay(duration, ActivityExecutionContext.Current.CancellationToken);
 
     [Activity]
@@ -251,4 +255,188 @@ public class TestActivities
             await Task.Delay(100, context.CancellationToken);
         }
     }
+}
+
+[Workflow]
+public class UpsertStatusWorkflow
+{
+    public static readonly SearchAttributeKey<string> Status = SearchAttributeKey.CreateKeyword("PaymentStatus");
+
+    [WorkflowRun]
+    public Task RunAsync(string status)
+    {
+        Workflow.UpsertTypedSearchAttributes(Status.ValueSet(status));
+        Workflow.UpsertMemo(MemoUpdate.ValueSet("note", status));
+        return Task.CompletedTask;
+    }
+}
+
+[Workflow]
+public class PatchedWorkflow
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Task.FromResult(Workflow.Patched("v2") ? "v2" : "v1");
+}
+
+[Workflow]
+public class WaitOrTimeoutWorkflow
+{
+    private bool _released;
+
+    [WorkflowRun]
+    public async Task<string> RunAsync(TimeSpan timeout) =>
+        await Workflow.WaitConditionAsync(() => _released, timeout) ? "signalled" : "timed out";
+
+    [WorkflowSignal]
+    public Task ReleaseAsync()
+    {
+        _released = true;
+        return Task.CompletedTask;
+    }
+}
+
+[Workflow]
+public class AbandoningParentWorkflow
+{
+    [WorkflowRun]
+    public async Task RunAsync(string childId, bool abandon)
+    {
+        await Workflow.StartChildWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new()
+        {
+            Id = childId,
+            ParentClosePolicy = abandon ? ParentClosePolicy.Abandon : ParentClosePolicy.Terminate,
+        });
+        await Workflow.WaitConditionAsync(() => false);
+    }
+}
+
+[Workflow]
+public class AsyncCompletionWorkflow
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.CompleteLater(),
+        new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMinutes(1), ActivityId = "async-activity" });
+}
+
+[Workflow]
+public class HeartbeatTimeoutWorkflow
+{
+    [WorkflowRun]
+    public Task RunAsync() => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.Sleep(TimeSpan.FromSeconds(30)),
+        new ActivityOptions
+        {
+            StartToCloseTimeout = TimeSpan.FromMinutes(1),
+            HeartbeatTimeout = TimeSpan.FromMilliseconds(300),
+            RetryPolicy = new() { MaximumAttempts = 1 },
+        });
+}
+
+[Workflow]
+public class UpdatableWorkflow
+{
+    private int _total;
+    private bool _done;
+
+    [WorkflowRun]
+    public async Task<int> RunAsync()
+    {
+        await Workflow.WaitConditionAsync(() => _done);
+        return _total;
+    }
+
+    [WorkflowUpdate]
+    public Task<int> AddAsync(int amount)
+    {
+        _total += amount;
+        return Task.FromResult(_total);
+    }
+
+    [WorkflowUpdateValidator(nameof(AddAsync))]
+    public void ValidateAdd(int amount)
+    {
+        if (amount < 0)
+        {
+            throw new ApplicationFailureException("amount must not be negative");
+        }
+    }
+
+    [WorkflowSignal]
+    public Task FinishAsync()
+    {
+        _done = true;
+        return Task.CompletedTask;
+    }
+}
+
+[Workflow]
+public class CancelChildWorkflow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        using var cancel = new CancellationTokenSource();
+        var child = await Workflow.StartChildWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new()
+        {
+            Id = $"{Workflow.Info.WorkflowId}-child",
+            CancellationToken = cancel.Token,
+            CancellationType = ChildWorkflowCancellationType.WaitCancellationCompleted,
+        });
+        cancel.Cancel();
+        try
+        {
+            await child.GetResultAsync();
+            return "completed";
+        }
+        catch (ChildWorkflowFailureException e) when (e.InnerException is CanceledFailureException)
+        {
+            return "child cancelled";
+        }
+    }
+}
+
+[Workflow]
+public class SlowRetryWorkflow
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(int failures) => Workflow.ExecuteActivityAsync(
+        (TestActivities a) => a.FailTimes(failures),
+        new ActivityOptions
+        {
+            StartToCloseTimeout = TimeSpan.FromSeconds(10),
+            RetryPolicy = new() { InitialInterval = TimeSpan.FromHours(1), BackoffCoefficient = 2 },
+        });
+}
+
+[Workflow]
+public class RetriedWorkflow
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(int failures) => Workflow.Info.Attempt <= failures
+        ? throw new ApplicationFailureException($"attempt {Workflow.Info.Attempt} fails")
+        : Task.FromResult(Workflow.Info.Attempt);
+}
+
+/// <summary>An activity that hangs on the worker built with <c>hang: true</c> and passes on any other.</summary>
+public class GateActivities(bool hang)
+{
+    [Activity]
+    public async Task<string> PassAsync()
+    {
+        if (hang)
+        {
+            await Task.Delay(Timeout.Infinite, ActivityExecutionContext.Current.CancellationToken);
+        }
+        return $"passed on attempt {ActivityExecutionContext.Current.Info.Attempt}";
+    }
+}
+
+[Workflow]
+public class GateWorkflow
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Workflow.ExecuteActivityAsync(
+        (GateActivities a) => a.PassAsync(),
+        new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(2), RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10) } });
 }

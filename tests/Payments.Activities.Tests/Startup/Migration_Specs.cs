@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Payments.Activities.Accounting;
+using Payments.Activities.Database;
+using Payments.Activities.Merchants;
+using Payments.Activities.Notifications;
+using Payments.Activities.Orders;
+using Payments.Activities.Tests.Support;
+using Payments.Tests.Fixtures;
+
+namespace Payments.Activities.Tests.Startup;
+
+/// <summary>Migrations: one entry point, safe to run again and from several processes at once; DI wires every participant.</summary>
+public sealed class Migration_Specs(ParticipantsFixture fixture) : IClassFixture<ParticipantsFixture>
+{
+    [Fact]
+    public async Task Migrate_FreshDatabaseConcurrentlyThenAgain_AppliesEveryScriptOnce()
+    {
+        var database = new PostgresDatabaseFixture();
+        await database.InitializeAsync();
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PaymentsDatabase.MigrateAsync(database.ConnectionString)));
+            await PaymentsDatabase.MigrateAsync(database.ConnectionString);
+
+            var scripts = typeof(PaymentsDatabase).Assembly.GetManifestResourceNames().Count(name => name.EndsWith(".sql", StringComparison.Ordinal));
+            await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM public.schema_versions", connection);
+            Assert.Equal(scripts, Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task HostStart_FreshDatabase_MigratedBeforeServing()
+    {
+        var database = new PostgresDatabaseFixture();
+        await database.InitializeAsync();
+        try
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration["ConnectionStrings:Payments"] = database.ConnectionString;
+            builder.Services.AddPaymentParticipants(builder.Configuration);
+            using var host = builder.Build();
+
+            await host.StartAsync();
+            var merchant = await host.Services.GetRequiredService<MerchantStore>().CreateAsync(new NewMerchant("m1", "Books", "CNY"));
+            await host.StopAsync();
+
+            Assert.NotNull(merchant);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_Database_OneSchemaPerParticipant()
+    {
+        var schemas = await fixture.ScalarAsync(
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name IN ('merchants', 'orders', 'funds', 'points', 'accounting', 'notify', 'refunds')");
+
+        Assert.Equal(7, schemas);
+    }
+
+    [Fact]
+    public void AddPaymentParticipants_Services_ResolveEveryActivityAndStore()
+    {
+        foreach (var type in ParticipantsServiceCollectionExtensions.ActivityTypes)
+        {
+            Assert.NotNull(fixture.Services.GetRequiredService(type));
+        }
+        Assert.NotNull(fixture.Get<PaymentQueries>());
+        Assert.NotNull(fixture.Get<VoucherStore>());
+        Assert.NotNull(fixture.Get<NotificationStore>());
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Temporalio.Client;
+using Temporalio.Worker;
+
+namespace Payments.DevServer.Tests;
+
+/// <summary>Durable dev mode: the state survives a SIGKILL of the server process.</summary>
+public sealed class Durability_Specs : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("devserver-durability-").FullName;
+
+    private string DatabaseFile => Path.Combine(_directory, "temporal.db");
+
+    [Fact]
+    public async Task KilledServer_RestartedOnSameFile_WorkflowWaitingOnSignalCompletes()
+    {
+        var port = FreePort();
+        var queue = TestQueues.Unique();
+        var id = Guid.NewGuid().ToString();
+        using (var first = await StartServerAsync(port))
+        {
+            var client = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
+            using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue).AddWorkflow<SignalWorkflow>());
+            await worker.ExecuteAsync(async () =>
+            {
+                var handle = await client.StartWorkflowAsync((SignalWorkflow wf) => wf.RunAsync(2), new(id, queue));
+                await handle.SignalAsync(wf => wf.AddAsync("before-kill"));
+                Assert.Equal(1, await handle.QueryAsync(wf => wf.Count));
+            });
+            first.Kill();
+        }
+        using var second = await StartServerAsync(port);
+        var restarted = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
+        using var newWorker = new TemporalWorker(restarted, new TemporalWorkerOptions(queue).AddWorkflow<SignalWorkflow>());
+        var result = await newWorker.ExecuteAsync(async () =>
+        {
+            var handle = restarted.GetWorkflowHandle<SignalWorkflow>(id);
+            await handle.SignalAsync(wf => wf.AddAsync("after-restart"));
+            return await handle.GetResultAsync<string>();
+        });
+        Assert.Equal("before-kill,after-restart", result);
+        second.Kill();
+    }
+
+    [Fact]
+    public async Task KilledServer_RestartedOnSameFile_PendingTimerFires()
+    {
+        var port = FreePort();
+        var queue = TestQueues.Unique();
+        var id = Guid.NewGuid().ToString();
+        using (var first = await StartServerAsync(port))
+        {
+            var client = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
+            using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue).AddWorkflow<TimerWorkflow>());
+            await worker.ExecuteAsync(async () =>
+            {
+                var handle = await client.StartWorkflowAsync((TimerWorkflow wf) => wf.RunAsync(TimeSpan.FromSeconds(2)), new(id, queue));
+                // Started, task scheduled/started/completed, timer started: the timer is stored.
+                while ((await handle.DescribeAsync()).HistoryLength < 5)
+                {
+                    await Task.Delay(20);
+                }
+            });
+            first.Kill();
+        }
+        using var second = await StartServerAsync(port);
+        var restarted = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
+        using var newWorker = new TemporalWorker(restarted, new TemporalWorkerOptions(queue).AddWorkflow<TimerWorkflow>());
+        var result = await newWorker.ExecuteAsync(() => restarted.GetWorkflowHandle(id).GetResultAsync<string>());
+        Assert.Equal("fired", result);
+        second.Kill();
+    }
+
+    [Fact]
+    public async Task KilledServer_RestartedOnSameFile_ActivityInFlightIsRetried()
+    {
+        var port = FreePort();
+        var queue = TestQueues.Unique();
+        var id = Guid.NewGuid().ToString();
+        using (var first = await StartServerAsync(port))
+        {
+            var client = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
+            using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue).AddWorkflow<GateWorkflow>().AddAllActivities(new GateActivities(hang: true)));
+            await worker.ExecuteAsync(async () =>
+            {
+                var handle = await client.StartWorkflowAsync((GateWorkflow wf) => wf.RunAsync(), new(id, queue));
+                while (!await ActivityStartedAsync(client, id))
+                {
+                    await Task.Delay(20);
+                }
+                first.Kill();
+            });
+        }
+        using var second = await StartServerAsync(port);
+        var restarted = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
+        using var newWorker = new TemporalWorker(restarted, new TemporalWorkerOptions(queue).AddWorkflow<GateWorkflow>().AddAllActivities(new GateActivities(hang: false)));
+        var result = await newWorker.ExecuteAsync(() => restarted.GetWorkflowHandle(id).GetResultAsync<string>());
+        Assert.Equal("passed on attempt 2", result);
+        second.Kill();
+    }
+
+    private static async Task<bool> ActivityStartedAsync(ITemporalClient client, string workflowId)
+    {
+        var description = await client.WorkflowService.DescribeWorkflowExecutionAsync(new()
+        {
+            Namespace = client.Options.Namespace,
+            Execution = new() { WorkflowId = workflowId },
+        });
+        return description.PendingActivities.Any(a => a.State == Temporalio.Api.Enums.V1.PendingActivityState.Started);
+    }
+
+    private sealed class ServerProcess(Process process) : IDisposable
+    {
+        /// <summary>SIGKILL: no shutdown code runs.</summary>
+        public void Kill()
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                Kill();
+            }
+            process.Dispose();
+        }
+    }
+
+    private async Task<ServerProcess> StartServerAsync(int port)
+    {
+        var process = Process.Start(new ProcessStartInfo(TemporalDevServer.ExecutablePath)
+        {
+            ArgumentList = { "--port", port.ToString(), "--db-filename", DatabaseFile },
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var server = new ServerProcess(process);
+        var line = await process.StandardOutput.ReadLineAsync();
+        Assert.Contains("listening", line, StringComparison.Ordinal);
+        return server;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
