@@ -38,14 +38,14 @@ internal sealed class PaymentsWorld(WorkflowEnvironmentFixture fixture)
 
     /// <summary>What the bank callback endpoint does: record the callback on the order, then start the workflow.</summary>
     public async Task<WorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult>> StartCompletionAsync(
-        TestPayment payment, BankResult result = BankResult.Success)
+        TestPayment payment, BankResult result = BankResult.Success, ITemporalClient? client = null)
     {
         var paidAt = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
         var callback = new BankCallback(payment.PaymentId, payment.BankTxnId, payment.Amount, "CNY", result, paidAt);
         var recorded = await fixture.Get<PaymentOrderStore>().RecordBankCallbackAsync(callback);
         Assert.Equal(BankCallbackOutcome.Recorded, recorded.Outcome);
         var input = new PaymentCompletionInput(payment.PaymentId, payment.BankTxnId, result, payment.Amount, "CNY", paidAt);
-        return await Client.StartWorkflowAsync(
+        return await (client ?? Client).StartWorkflowAsync(
             (PaymentCompletionWorkflow wf) => wf.RunAsync(input),
             new WorkflowOptions(Identifiers.CompletionWorkflowId(payment.PaymentId), PaymentsTemporal.TaskQueue)
             {

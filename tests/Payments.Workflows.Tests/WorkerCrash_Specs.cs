@@ -1,0 +1,54 @@
+using Payments.DevServer;
+using Payments.Domain;
+using Payments.Workflows.Tests.Infrastructure;
+using Temporalio.Client;
+
+namespace Payments.Workflows.Tests;
+
+/// <summary>A worker killed in the middle of a payment loses nothing: another worker finishes it, every effect once.</summary>
+[Collection(WorkflowEnvironmentGroup.Name)]
+public sealed class WorkerCrash_Specs(WorkflowEnvironmentFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly PaymentsWorld _world = fixture.World;
+
+    [Fact]
+    public async Task Complete_WorkerKilledAfterThePivot_RestartedWorkerFinishesWithEveryEffectOnce()
+    {
+        // A server of its own (real time), so only the worker processes serve this payment.
+        var options = new TemporalDevServerOptions { Port = 0 };
+        foreach (var attribute in PaymentsTemporal.SearchAttributes)
+        {
+            options.SearchAttributes[attribute.Name] = attribute.ValueType;
+        }
+        await using var server = await TemporalDevServer.StartAsync(options);
+        var client = await TemporalClient.ConnectAsync(new(server.Target) { DataConverter = PaymentsTemporal.DataConverter });
+        var payment = await _world.NewPaymentAsync();
+        var ledgerDown = await Faults.RefuseInsertsAsync(fixture.ConnectionString, "accounting.vouchers");
+
+        using (var first = WorkerProcess.Start(server.Target, fixture.ConnectionString))
+        {
+            await _world.StartCompletionAsync(payment, client: client);
+            await Eventually.ReturnsAsync(() => _world.ViewAsync(payment), view => view.Status == PaymentStatus.Paid, "the pivot");
+            first.Kill();
+        }
+        await ledgerDown.DisposeAsync();
+        using var second = WorkerProcess.Start(server.Target, fixture.ConnectionString);
+        var handle = client.GetWorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult>(Identifiers.CompletionWorkflowId(payment.PaymentId));
+        var result = await handle.GetResultAsync().WaitAsync(Patience);
+        var notified = await client.GetWorkflowHandle<MerchantNotificationWorkflow, NotificationState>(Identifiers.NotificationWorkflowId(payment.PaymentId))
+            .GetResultAsync().WaitAsync(Patience);
+
+        Assert.Equal(PaymentStatus.Paid, result.Status);
+        var account = await _world.FundAccountAsync(payment);
+        Assert.Equal((payment.Amounts.NetAmount, 0L), (account.Balance, account.PendingCredit));
+        var points = await _world.PointsAccountAsync(payment);
+        Assert.Equal((100L, 0L), (points.Points, points.PendingPoints));
+        var voucher = Assert.Single(await _world.VouchersAsync(payment));
+        Assert.Equal(result.VoucherId, voucher.VoucherId);
+        Assert.Equal(NotificationState.Delivered, notified);
+        Assert.Equal(Identifiers.NotifyId(payment.PaymentId), _world.ReceivedBy(payment).Select(r => r.NotifyId).Distinct().Single());
+        var view = await _world.ViewAsync(payment);
+        Assert.Equal((PaymentStep.Done, AccountingState.Posted, NotificationState.Delivered), (view.Step, view.Accounting, view.Notification));
+    }
+}
