@@ -489,6 +489,12 @@ internal sealed class ActivityInfo(long scheduledEventId, ActivityTaskScheduledE
         StartedTime = clock.UtcNow;
         StartedIdentity = identity;
         StartRequestId = requestId;
+        Hold(clock);
+    }
+
+    /// <summary>An attempt waiting in its task queue or running keeps virtual time from skipping (as Temporal's test server does).</summary>
+    public void Hold(EngineClock clock)
+    {
         if (!_holdsClock)
         {
             _holdsClock = true;

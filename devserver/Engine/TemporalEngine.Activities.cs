@@ -99,6 +99,7 @@ internal sealed partial class TemporalEngine
 
     private void QueueActivityAttempt(Execution x, ActivityInfo a)
     {
+        a.Hold(Clock);
         Queues.Get(x.Namespace.Name, a.Attributes.TaskQueue.Name, TaskQueueType.Activity).Add(new ActivityTaskRef(x, a.ScheduledEventId, a.Attempt));
         var scheduleToStart = a.Attributes.ScheduleToStartTimeout.ToTimeSpanOrZero();
         if (scheduleToStart > TimeSpan.Zero)

@@ -92,6 +92,23 @@ internal sealed partial class TemporalEngine : IDisposable
         var mutation = new Mutation();
         T result;
         Task durable;
+        // Virtual time stands still while a change is applied, so a task released and its successor queued are one step.
+        Clock.Lock();
+        try
+        {
+            (result, durable) = ApplyMutation(chain, action, mutation);
+        }
+        finally
+        {
+            Clock.Unlock();
+        }
+        return (result, durable);
+    }
+
+    private (T Result, Task Durable) ApplyMutation<T>(WorkflowChain chain, Func<Mutation, T> action, Mutation mutation)
+    {
+        T result;
+        Task durable;
         lock (chain)
         {
             try
