@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Payments.Activities.Accounting;
+using Payments.Activities.Bank;
 using Payments.Activities.Database;
 using Payments.Activities.Funds;
 using Payments.Activities.Merchants;
@@ -26,6 +27,7 @@ public static class ParticipantsServiceCollectionExtensions
         typeof(AccountingActivities),
         typeof(NotificationActivities),
         typeof(RefundActivities),
+        typeof(BankQueryActivities),
     ];
 
     /// <summary>
@@ -66,6 +68,7 @@ public static class ParticipantsServiceCollectionExtensions
 
         services.AddHttpClient(NotificationActivities.HttpClientName, client => client.Timeout = NotificationActivities.Timeout);
         services.AddHttpClient(RefundActivities.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(BankQueryActivities.HttpClientName, client => client.Timeout = BankQueryActivities.Timeout);
         return services;
     }
 }

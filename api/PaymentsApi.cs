@@ -23,6 +23,7 @@ internal static class PaymentsApi
     public const long MaxBodyBytes = 64 * 1024;
 
     private const string RefundUrlKey = "Payments:Bank:RefundUrl";
+    private const string QueryUrlKey = "Payments:Bank:QueryUrl";
 
     /// <summary>The API's services; the Temporal client (<see cref="Temporalio.Client.ITemporalClient"/>) is registered by the embedded mode or the worker registration.</summary>
     public static IServiceCollection AddPaymentsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
@@ -31,15 +32,24 @@ internal static class PaymentsApi
         services.AddSingleton(credentials);
         services.AddPaymentParticipants(configuration);
         // Every reader in this process (the embedded worker's refund activity too) signs with the same bank secret.
-        configuration[PlatformCredentials.BankSecretKey] = credentials.BankSecret;
-        if (environment.IsDevelopment() && string.IsNullOrWhiteSpace(configuration[RefundUrlKey]))
+        configuration[ParticipantOptions.BankSecretKey] = credentials.BankSecret;
+        var simulator = BankSimulatorAddress.From(configuration);
+        if (BankSimulatorAddress.IsEnabled(configuration, environment))
         {
-            // Read by the refund activity wherever the worker runs in this process (embedded mode).
-            configuration[RefundUrlKey] = SimulatorRefundUrl(configuration).ToString();
+            // The simulator serves the bank's URLs unless they are configured (read by the worker in this process, embedded mode).
+            configuration[RefundUrlKey] = configuration[RefundUrlKey] is { Length: > 0 } refundUrl ? refundUrl : simulator.Of(BankSimulatorEndpoints.RefundsPath).ToString();
+            configuration[QueryUrlKey] = configuration[QueryUrlKey] is { Length: > 0 } queryUrl ? queryUrl : simulator.Of(BankSimulatorEndpoints.TransactionsPath).ToString();
+            services.AddSingleton(simulator);
+            services.AddSingleton<BankSimulatorBooks>();
+            services.AddHttpClient(BankSimulatorEndpoints.HttpClientName);
         }
+        services.AddOptions<ParticipantOptions>()
+            .Validate(options => DelayList.IsValid(options.Bank.QuerySchedule), "Payments:Bank:QuerySchedule is not a list of offsets like 1m,5m,15m.")
+            .Validate(options => options.Orders.ExpireAfter > TimeSpan.Zero, "Payments:Orders:ExpireAfter must be positive.")
+            .ValidateOnStart();
+        services.AddHostedService<PreRevisionOrders>();
         services.AddSingleton(new Currencies(configuration["Payments:Currencies"] is { Length: > 0 } codes ? codes : Currencies.Default));
         services.AddSingleton(provider => new BankSignature(credentials.BankSecret, provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<BankSimulatorRefunds>();
         services.AddSingleton<PaymentWorkflows>();
         services.AddSingleton<PaymentReader>();
 
@@ -72,21 +82,11 @@ internal static class PaymentsApi
             .MapBankEndpoints()
             .MapResolutionEndpoints()
             .MapNotificationEndpoints()
-            .MapVoucherEndpoints()
-            .MapBankSimulatorEndpoints();
-        return app;
-    }
-
-    /// <summary>The embedded bank simulator on this API's own first address (a wildcard host means loopback).</summary>
-    private static Uri SimulatorRefundUrl(IConfiguration configuration)
-    {
-        var first = (configuration["urls"] ?? "http://127.0.0.1:5080").Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
-        var address = new UriBuilder(first.Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal));
-        if (address.Host is "0.0.0.0" or "[::]" or "localhost")
+            .MapVoucherEndpoints();
+        if (app.Services.GetService<BankSimulatorBooks>() is not null)
         {
-            address.Host = "127.0.0.1";
+            app.MapBankSimulatorEndpoints();
         }
-        address.Path = BankSimulatorEndpoints.RefundsPath;
-        return address.Uri;
+        return app;
     }
 }

@@ -23,6 +23,15 @@ public static partial class Identifiers
     /// <summary>The refund id the bank deduplicates on: one refund per payment.</summary>
     public static string RefundId(string paymentId) => $"rfd_{paymentId}";
 
+    /// <summary>A debit that arrived after its order was closed is returned by its own workflow, one per bank transaction.</summary>
+    public static string LateDebitWorkflowId(string paymentId, string bankTxnId) => $"late-debit-{paymentId}-{bankTxnId}";
+
+    /// <summary>The refund id of a late debit: each late bank transaction is refunded once.</summary>
+    public static string LateDebitRefundId(string bankTxnId) => $"rfd_{bankTxnId}";
+
+    /// <summary>The <c>resolve</c> update of an operator's decision round: a retried request joins the same update.</summary>
+    public static string ResolveUpdateId(string paymentId, int round) => $"resolve-{paymentId}-{round}";
+
     /// <summary>TCC barrier id: each operator RETRY starts a new round, which the cancels of an earlier round never block.</summary>
     public static string BarrierId(string paymentId, int round)
     {

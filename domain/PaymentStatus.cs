@@ -8,6 +8,7 @@ public enum PaymentStatus
     Paid,
     Suspended,
     Refunded,
+    Closed,
 }
 
 /// <summary>The contract's status machine: the only moves a payment order may make.</summary>
@@ -20,7 +21,8 @@ public static class PaymentStatusMachine
         [PaymentStatus.Failed] = [PaymentStatus.Created],
         [PaymentStatus.Paid] = [PaymentStatus.Processing],
         [PaymentStatus.Suspended] = [PaymentStatus.Processing],
-        [PaymentStatus.Refunded] = [PaymentStatus.Suspended],
+        [PaymentStatus.Refunded] = [PaymentStatus.Processing],
+        [PaymentStatus.Closed] = [PaymentStatus.Created],
     };
 
     /// <summary>The states a payment may move to <paramref name="target"/> from.</summary>
@@ -28,5 +30,5 @@ public static class PaymentStatusMachine
 
     public static bool CanMove(PaymentStatus from, PaymentStatus to) => Sources[to].Contains(from);
 
-    public static bool IsFinal(PaymentStatus status) => status is PaymentStatus.Paid or PaymentStatus.Failed or PaymentStatus.Refunded;
+    public static bool IsFinal(PaymentStatus status) => status is PaymentStatus.Paid or PaymentStatus.Failed or PaymentStatus.Refunded or PaymentStatus.Closed;
 }

@@ -3,6 +3,7 @@ namespace Payments.Domain;
 /// <summary>Where the completion workflow is; shown as <c>step</c> in the payment view.</summary>
 public enum PaymentStep
 {
+    WaitingForBank,
     Received,
     Trying,
     Confirming,
@@ -63,4 +64,19 @@ public enum ResolutionAction
 {
     Retry,
     Refund,
+}
+
+/// <summary>Where an operator's decision came from: the API (the <c>resolve</c> update) or the Temporal UI/CLI (the signal).</summary>
+public enum ResolutionSource
+{
+    Api,
+    Ui,
+}
+
+/// <summary>The refund of a debit that arrived after its order was closed, as the bank exception view shows it.</summary>
+public enum LateDebitRefundStatus
+{
+    Pending,
+    Refunded,
+    RefundRefused,
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Payments.Activities;
+using Payments.Domain;
 using Payments.Workflows;
 using Temporalio.Extensions.Hosting;
 
@@ -37,15 +39,29 @@ public static class PaymentsWorkerRegistration
     public static IServiceCollection AddPaymentsWorker(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPaymentParticipants(configuration);
+        // The worker signs refunds and bank queries: the same secret as the API, required outside Development.
+        services.AddOptions<ParticipantOptions>()
+            .PostConfigure<IHostEnvironment>((options, environment) =>
+            {
+                if (string.IsNullOrWhiteSpace(options.BankSecret) && environment.IsDevelopment())
+                {
+                    options.BankSecret = ParticipantOptions.DevelopmentBankSecret;
+                }
+            })
+            .Validate(
+                options => !string.IsNullOrWhiteSpace(options.BankSecret),
+                $"{ParticipantOptions.BankSecretKey} must be configured outside Development (environment variable Payments__BankSecret).")
+            .ValidateOnStart();
         services.AddOptions<NotificationOptions>()
             .Bind(configuration.GetSection(NotificationOptions.Section))
-            .Validate(options => TryParse(options.Schedule) && options.AttemptsPerRun > 0, "Payments:Notify:Schedule is not a list of delays like 0s,4m,1h.")
+            .Validate(options => DelayList.IsValid(options.Schedule) && options.AttemptsPerRun > 0, "Payments:Notify:Schedule is not a list of delays like 0s,4m,1h.")
             .ValidateOnStart();
         services.AddPaymentsTemporalClient(configuration);
 
         var worker = services.AddHostedTemporalWorker(PaymentsTemporal.TaskQueue)
             .AddWorkflow<PaymentCompletionWorkflow>()
             .AddWorkflow<MerchantNotificationWorkflow>()
+            .AddWorkflow<LateDebitRefundWorkflow>()
             .AddScopedActivities<NotificationSettingsActivities>();
         foreach (var activities in ParticipantsServiceCollectionExtensions.ActivityTypes)
         {
@@ -59,18 +75,5 @@ public static class PaymentsWorkerRegistration
                 options.GracefulShutdownTimeout = settings.Value.GracefulShutdownTimeout;
             });
         return services;
-    }
-
-    private static bool TryParse(string schedule)
-    {
-        try
-        {
-            NotificationOptions.ParseSchedule(schedule);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
+using Payments.Domain;
 using Temporalio.Activities;
 
 namespace Payments.Workflows;
@@ -21,28 +21,7 @@ public sealed class NotificationOptions
 
     public NotificationSettings ToSettings() => new(ParseSchedule(Schedule), AttemptsPerRun);
 
-    public static IReadOnlyList<TimeSpan> ParseSchedule(string schedule)
-    {
-        var delays = schedule.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ParseDelay).ToArray();
-        return delays.Length > 0 ? delays : throw new FormatException("The notification schedule has no slot.");
-    }
-
-    private static TimeSpan ParseDelay(string delay)
-    {
-        var unit = delay[^1];
-        if (!long.TryParse(delay.AsSpan(0, delay.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new FormatException($"'{delay}' is not a delay like 0s, 4m, 1h or 1d.");
-        }
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(value),
-            'm' => TimeSpan.FromMinutes(value),
-            'h' => TimeSpan.FromHours(value),
-            'd' => TimeSpan.FromDays(value),
-            _ => throw new FormatException($"'{delay}' has no unit s, m, h or d."),
-        };
-    }
+    public static IReadOnlyList<TimeSpan> ParseSchedule(string schedule) => DelayList.Parse(schedule);
 }
 
 /// <summary>Workflows cannot read configuration; the notification workflow asks for its schedule through this activity once.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Payments.Activities.Accounting;
+using Payments.Activities.Bank;
 using Payments.Activities.Funds;
 using Payments.Activities.Orders;
 using Payments.Activities.Points;
@@ -12,22 +13,30 @@ using Temporalio.Workflows;
 namespace Payments.Workflows;
 
 /// <summary>
-/// <c>payment-{paymentId}</c>: completes a payment the bank reported as a saga — TCC tries on the fund and points
-/// accounts (compensated in reverse when one is refused, then SUSPENDED until an operator resolves it), confirms and
-/// the PAID pivot, then only forward steps: the merchant notification (a child that outlives this workflow) and the
-/// voucher, retried until the ledger takes it.
+/// <c>payment-{paymentId}</c> owns a payment from its creation: it waits for the bank's result (the <c>bankResult</c>
+/// signal, or the bank's status query when the callback is late), closes the order nobody paid at its expiry, then
+/// completes a debited payment as a saga — TCC tries on the fund and points accounts (compensated in reverse when one is
+/// refused, then SUSPENDED until an operator decides), confirms and the PAID pivot, then only forward steps: the merchant
+/// notification (a child that outlives this workflow) and the voucher, retried until the ledger takes it. After the
+/// creation it is the only writer of the payment's status.
 /// </summary>
 [Workflow("PaymentCompletion")]
 public sealed class PaymentCompletionWorkflow
 {
+    private static readonly TimeSpan FirstQueryBackoff = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaxQueryBackoff = TimeSpan.FromHours(1);
+
+    private readonly Queue<BankResultSignal> _bankResults = new();
     private Resolution? _resolution;
+    private bool _deciding;
+    private int _decisions;
 
     [WorkflowInit]
     public PaymentCompletionWorkflow(PaymentCompletionInput input) =>
         Status = new PaymentCompletionStatus(
             input.PaymentId,
-            PaymentStatus.Processing,
-            PaymentStep.Received,
+            input.Result is null ? PaymentStatus.Created : PaymentStatus.Processing,
+            input.Result is null ? PaymentStep.WaitingForBank : PaymentStep.Received,
             Round: 1,
             BranchState.None,
             BranchState.None,
@@ -44,12 +53,90 @@ public sealed class PaymentCompletionWorkflow
     [WorkflowQuery("status")]
     public PaymentCompletionStatus Status { get; private set; }
 
+    /// <summary>An operator may decide now: the payment waits for one and no decision is being taken.</summary>
+    private bool WaitsForOperator => Status.Step == PaymentStep.WaitingForOperator && !_deciding && _resolution is null;
+
     [WorkflowRun]
     public async Task<PaymentCompletionResult> RunAsync(PaymentCompletionInput input)
     {
+        var result = await CompleteAsync(input);
+        // An update or signal handler still recording a decision finishes before the run does.
+        await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished);
+        return result;
+    }
+
+    /// <summary>
+    /// The bank's result for a payment waiting for it. The API records the callback on the order first; this records it
+    /// again (a no-op then), so a <c>bankResult</c> typed in the Temporal UI goes through the same compare-and-set and checks.
+    /// </summary>
+    [WorkflowSignal("bankResult")]
+    public Task BankResultAsync(BankResultSignal result)
+    {
+        if (Status.Step != PaymentStep.WaitingForBank)
+        {
+            Workflow.Logger.LogInformation(
+                "Payment {PaymentId}: bankResult {BankTxnId} ignored, the bank's result is already known", Status.PaymentId, result.BankTxnId);
+            return Task.CompletedTask;
+        }
+        _bankResults.Enqueue(result);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The API's decision: accepted only while the payment waits for an operator, so of concurrent ones exactly one passes.</summary>
+    [WorkflowUpdateValidator(nameof(DecideAsync))]
+    public void ValidateDecision(Resolution resolution)
+    {
+        if (!WaitsForOperator)
+        {
+            throw new ApplicationFailureException(
+                $"Payment {Status.PaymentId} is {WireName.Of(Status.Status)} at step {WireName.Of(Status.Step)}: it does not wait for an operator's decision.",
+                errorType: "NotWaitingForOperator");
+        }
+    }
+
+    /// <summary>The <c>resolve</c> update (the API): the decision is recorded on the order, then the payment moves to PROCESSING.</summary>
+    [WorkflowUpdate("resolve")]
+    public Task<Resolution> DecideAsync(Resolution resolution) => TakeDecisionAsync(resolution, ResolutionSource.Api);
+
+    /// <summary>
+    /// The <c>resolve</c> signal (the Temporal UI or CLI), served by the same code as the update; ignored unless the payment
+    /// waits for an operator.
+    /// </summary>
+    [WorkflowSignal("resolve")]
+    public async Task ResolveAsync(Resolution resolution)
+    {
+        if (!WaitsForOperator)
+        {
+            Workflow.Logger.LogWarning(
+                "Payment {PaymentId}: resolve {Action} ignored, the workflow is at step {Step}", Status.PaymentId, resolution.Action, Status.Step);
+            return;
+        }
+        if (Workflow.Patched(Patches.DecisionMovesToProcessing))
+        {
+            await TakeDecisionAsync(resolution, ResolutionSource.Ui);
+            return;
+        }
+        // The previous version: the API had moved the order out of SUSPENDED before it signalled.
+        Workflow.Logger.LogInformation(
+            "Payment {PaymentId}: operator chose {Action} ({Reason})", Status.PaymentId, resolution.Action, resolution.Reason);
+        _resolution = resolution;
+    }
+
+    private async Task<PaymentCompletionResult> CompleteAsync(PaymentCompletionInput input)
+    {
         var payment = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.LoadPaymentAsync(input.PaymentId), StepOptions.Order);
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
-        if (input.Result == BankResult.Failed)
+        var bankResult = input.Result;
+        if (bankResult is null && Workflow.Patched(Patches.StartAtCreation))
+        {
+            if (await AwaitBankResultAsync(payment, input) is not { } recorded)
+            {
+                return await FinishClosedAsync(payment);
+            }
+            payment = payment with { BankTxnId = recorded.BankTxnId, BankResult = recorded.Result, PaidAt = recorded.PaidAt };
+            bankResult = recorded.Result;
+        }
+        if (bankResult == BankResult.Failed)
         {
             await MoveAsync(PaymentStatus.Failed, PaymentStep.Done);
             return new PaymentCompletionResult(PaymentStatus.Failed, null);
@@ -80,23 +167,139 @@ public sealed class PaymentCompletionWorkflow
     }
 
     /// <summary>
-    /// Takes an operator's decision while the payment waits for one; any other <c>resolve</c> is ignored. The API moves
-    /// the order out of SUSPENDED before it signals, a signal from the Temporal UI does not: the status moves that follow
-    /// accept both.
+    /// Records the decision and moves the payment to PROCESSING. The flag is set before the first await, so no second
+    /// decision passes validation while this one is being recorded.
     /// </summary>
-    [WorkflowSignal("resolve")]
-    public Task ResolveAsync(Resolution resolution)
+    private async Task<Resolution> TakeDecisionAsync(Resolution resolution, ResolutionSource source)
     {
-        if (Status.Step != PaymentStep.WaitingForOperator || _resolution is not null)
-        {
-            Workflow.Logger.LogWarning(
-                "Payment {PaymentId}: resolve {Action} ignored, the workflow is at step {Step}", Status.PaymentId, resolution.Action, Status.Step);
-            return Task.CompletedTask;
-        }
+        _deciding = true;
+        var decision = new PaymentDecision(Status.PaymentId, ++_decisions, resolution.Action, resolution.Reason, source, Workflow.UtcNow);
         Workflow.Logger.LogInformation(
-            "Payment {PaymentId}: operator chose {Action} ({Reason})", Status.PaymentId, resolution.Action, resolution.Reason);
+            "Payment {PaymentId}: operator chose {Action} from {Source} ({Reason})", Status.PaymentId, resolution.Action, source, resolution.Reason);
+        await Workflow.ExecuteActivityAsync((OrderActivities a) => a.RecordDecisionAsync(decision), StepOptions.Order);
+        Status = Status with { LastError = null };
+        await MoveAsync(PaymentStatus.Processing, resolution.Action == ResolutionAction.Retry ? PaymentStep.Trying : PaymentStep.Refunding);
         _resolution = resolution;
-        return Task.CompletedTask;
+        return resolution;
+    }
+
+    /// <summary>
+    /// Waits for the bank's result: the <c>bankResult</c> signal, the status query at each offset of the schedule before
+    /// expiry, then at expiry until the bank gives a definite answer. Null once the order is closed (the bank has no record).
+    /// </summary>
+    private async Task<RecordedBankResult?> AwaitBankResultAsync(PaymentFacts payment, PaymentCompletionInput input)
+    {
+        if (payment.BankResult is { } known)
+        {
+            // Recorded before this run started (a repaired order): the row already decided.
+            return new RecordedBankResult(payment.BankTxnId!, known, payment.PaidAt);
+        }
+        var createdAt = payment.CreatedAt!.Value;
+        var expiresAt = payment.ExpiresAt ?? createdAt + input.ExpireAfter!.Value;
+        foreach (var queryAt in (input.BankQuerySchedule ?? []).Select(offset => createdAt + offset).Where(at => at < expiresAt))
+        {
+            if (await SignalledResultAsync(queryAt) is { } signalled)
+            {
+                return signalled;
+            }
+            if (await AskBankAsync(payment.PaymentId) is { Recorded: { } recorded })
+            {
+                return recorded;
+            }
+        }
+        if (await SignalledResultAsync(expiresAt) is { } beforeExpiry)
+        {
+            return beforeExpiry;
+        }
+        var backoff = FirstQueryBackoff;
+        while (true)
+        {
+            var answer = await AskBankAsync(payment.PaymentId);
+            if (answer.Recorded is { } recorded)
+            {
+                return recorded;
+            }
+            if (answer.Kind == BankQueryKind.NoRecord)
+            {
+                var close = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.CloseUnpaidAsync(payment.PaymentId), StepOptions.Order);
+                return close.Closed ? null : close.Recorded;
+            }
+            if (answer.Kind == BankQueryKind.Record)
+            {
+                // A record the order cannot take (kept as a bank exception) is definite: only a callback decides now.
+                Workflow.Logger.LogWarning("Payment {PaymentId}: the bank's record does not match the order; waiting for its callback", payment.PaymentId);
+                return await SignalledResultAsync(null);
+            }
+            Workflow.Logger.LogWarning(
+                "Payment {PaymentId}: expired, but the bank's status query failed ({Error}); the order stays open, asking again in {Backoff}",
+                payment.PaymentId, answer.Error, backoff);
+            if (await SignalledResultAsync(Workflow.UtcNow + backoff) is { } signalled)
+            {
+                return signalled;
+            }
+            backoff = backoff * 2 < MaxQueryBackoff ? backoff * 2 : MaxQueryBackoff;
+        }
+    }
+
+    /// <summary>One status query, its record (if any) recorded like a callback; <c>Recorded</c> is what the order then holds.</summary>
+    private static async Task<(BankQueryKind Kind, RecordedBankResult? Recorded, string? Error)> AskBankAsync(string paymentId)
+    {
+        BankQueryAnswer answer;
+        try
+        {
+            answer = await Workflow.ExecuteActivityAsync((BankQueryActivities a) => a.QueryBankAsync(paymentId), StepOptions.BankQuery);
+        }
+        catch (ActivityFailureException failure)
+        {
+            return (BankQueryKind.Error, null, Describe(failure));
+        }
+        if (answer.Record is not { } record)
+        {
+            return (answer.Kind, null, answer.Error);
+        }
+        var recording = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.RecordBankResultAsync(record), StepOptions.Order);
+        return (answer.Kind, recording.Recorded, answer.Error);
+    }
+
+    /// <summary>The first signalled result the order takes (a mismatch is kept as a bank exception and waited past), or null at <paramref name="until"/>.</summary>
+    private async Task<RecordedBankResult?> SignalledResultAsync(DateTimeOffset? until)
+    {
+        while (true)
+        {
+            if (until is { } deadline)
+            {
+                var left = deadline - Workflow.UtcNow;
+                if (_bankResults.Count == 0 && (left <= TimeSpan.Zero || !await Workflow.WaitConditionAsync(() => _bankResults.Count > 0, left)))
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                await Workflow.WaitConditionAsync(() => _bankResults.Count > 0);
+            }
+            var signal = _bankResults.Dequeue();
+            var recording = await Workflow.ExecuteActivityAsync(
+                (OrderActivities a) => a.RecordBankResultAsync(
+                    new BankCallback(Status.PaymentId, signal.BankTxnId, signal.Amount, signal.Currency, signal.Result, signal.PaidAt)),
+                StepOptions.Order);
+            if (recording.Recorded is { } recorded)
+            {
+                Status = Status with { Step = PaymentStep.Received };
+                return recorded;
+            }
+            Workflow.Logger.LogWarning(
+                "Payment {PaymentId}: bankResult {BankTxnId} not taken: {Outcome}", Status.PaymentId, signal.BankTxnId, recording.Outcome);
+        }
+    }
+
+    /// <summary>Closed unpaid at expiry: the merchant is notified with status CLOSED.</summary>
+    private async Task<PaymentCompletionResult> FinishClosedAsync(PaymentFacts payment)
+    {
+        Status = Status with { Status = PaymentStatus.Closed, Step = PaymentStep.Done };
+        Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(PaymentStatus.Closed)));
+        await StartNotificationAsync(payment, PaymentStatus.Closed);
+        return new PaymentCompletionResult(PaymentStatus.Closed, null);
     }
 
     private static TccRequest BranchRequest(Branch branch, PaymentFacts payment, int round) => branch == Branch.FundAccount
@@ -199,6 +402,7 @@ public sealed class PaymentCompletionWorkflow
         await Workflow.WaitConditionAsync(() => _resolution is not null);
         var resolution = _resolution!;
         _resolution = null;
+        _deciding = false;
         return resolution;
     }
 
@@ -218,7 +422,15 @@ public sealed class PaymentCompletionWorkflow
         {
             Workflow.Logger.LogError("Payment {PaymentId}: the bank refused the refund: {Error}", payment.PaymentId, Describe(failure));
             Status = Status with { Step = PaymentStep.WaitingForOperator, LastError = Describe(failure) };
-            await PublishProgressAsync();
+            if (Status.Status == PaymentStatus.Processing && Workflow.Patched(Patches.RefusedRefundSuspends))
+            {
+                await MoveAsync(PaymentStatus.Suspended, PaymentStep.WaitingForOperator);
+            }
+            else
+            {
+                // The previous version: the API had already marked the order REFUNDED.
+                await PublishProgressAsync();
+            }
             return null;
         }
         Status = Status with { Accounting = AccountingState.Pending };
@@ -257,7 +469,8 @@ public sealed class PaymentCompletionWorkflow
     /// <summary>Moves the order (idempotent: already there is success) and keeps the query and the search attribute in step.</summary>
     private async Task MoveAsync(PaymentStatus status, PaymentStep step)
     {
-        await Workflow.ExecuteActivityAsync((OrderActivities a) => a.MoveStatusAsync(new StatusMove(Status.PaymentId, status, step)), StepOptions.Order);
+        await Workflow.ExecuteActivityAsync(
+            (OrderActivities a) => a.MoveStatusAsync(new StatusMove(Status.PaymentId, status, step, Status.LastError)), StepOptions.Order);
         Status = Status with { Status = status, Step = step };
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(status)));
     }
@@ -271,4 +484,12 @@ public sealed class PaymentCompletionWorkflow
     private void SetBranch(Branch branch, BranchState state) => Status = branch == Branch.FundAccount
         ? Status with { FundAccount = state }
         : Status with { PointsAccount = state };
+
+    /// <summary>The changed points of contract revision 2, each its own patch so runs of the previous version keep replaying.</summary>
+    private static class Patches
+    {
+        public const string StartAtCreation = "start-at-creation";
+        public const string DecisionMovesToProcessing = "decision-moves-to-processing";
+        public const string RefusedRefundSuspends = "refused-refund-suspends";
+    }
 }

@@ -76,6 +76,14 @@ internal static class StepOptions
         },
     };
 
+    /// <summary>One bank status query: one attempt, its answer returned; the workflow's query schedule and backoff are the retries.</summary>
+    public static readonly ActivityOptions BankQuery = new()
+    {
+        // The bank gets 20 s to answer (the HTTP client's timeout); the rest is for the worker.
+        StartToCloseTimeout = TimeSpan.FromSeconds(30),
+        RetryPolicy = new RetryPolicy { MaximumAttempts = 1 },
+    };
+
     /// <summary>One notification attempt: exactly one try per slot, the schedule is the retry policy.</summary>
     public static readonly ActivityOptions NotificationAttempt = new()
     {

@@ -6,8 +6,8 @@ using Temporalio.Activities;
 
 namespace Payments.Activities.Orders;
 
-/// <summary>The payment order's side of the completion workflow.</summary>
-public sealed class OrderActivities(NpgsqlDataSource dataSource, ILogger<OrderActivities> logger)
+/// <summary>The payment order's side of the completion workflow: the only writer of a payment's status after its creation.</summary>
+public sealed class OrderActivities(NpgsqlDataSource dataSource, PaymentOrderStore orders, ILogger<OrderActivities> logger)
 {
     [Activity]
     public async Task<PaymentFacts> LoadPaymentAsync(string paymentId)
@@ -15,7 +15,7 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, ILogger<OrderAc
         await using var command = dataSource.CreateCommand(
             """
             SELECT payment_id, merchant_id, merchant_order_no, user_id, amount, currency, fee, net_amount, points,
-                   notify_url, status, bank_txn_id, paid_at
+                   notify_url, status, bank_txn_id, bank_result, paid_at, created_at, expires_at
             FROM orders.payments WHERE payment_id = @id
             """);
         command.Parameters.With("id", paymentId);
@@ -37,7 +37,10 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, ILogger<OrderAc
             reader.GetString("notify_url"),
             reader.GetWire<PaymentStatus>("status"),
             reader.GetNullableString("bank_txn_id"),
-            reader.GetNullableTimestamp("paid_at"));
+            reader.GetNullableTimestamp("paid_at"),
+            reader.GetTimestamp("created_at"),
+            reader.GetNullableTimestamp("expires_at"),
+            reader.GetNullableWire<BankResult>("bank_result"));
     }
 
     /// <summary>
@@ -51,13 +54,13 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, ILogger<OrderAc
         await using var command = dataSource.CreateCommand(
             """
             WITH moved AS (
-                UPDATE orders.payments SET status = @to, step = coalesce(@step, step), updated_at = now()
+                UPDATE orders.payments SET status = @to, step = coalesce(@step, step), last_error = @last_error, updated_at = now()
                 WHERE payment_id = @id AND status = ANY(@from)
                 RETURNING status)
             SELECT (SELECT status FROM moved) AS moved, (SELECT status FROM orders.payments WHERE payment_id = @id) AS before
             """);
         command.Parameters.With("id", move.PaymentId).With("to", WireName.Of(move.To)).With("from", allowedFrom)
-            .WithWire("step", move.Step);
+            .WithWire("step", move.Step).WithNullable("last_error", move.LastError, NpgsqlTypes.NpgsqlDbType.Text);
         PaymentStatus? moved, before;
         // Npgsql recycles a reader with its connection: dispose it exactly once, before any other command.
         await using (var reader = await command.ExecuteReaderAsync(ActivityCancellation.Token))
@@ -80,10 +83,66 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, ILogger<OrderAc
             throw ParticipantErrors.Refusal(
                 ParticipantErrors.IllegalTransition, $"Payment {move.PaymentId} is {WireName.Of(before.Value)}: it cannot move to {WireName.Of(move.To)}.");
         }
-        if (move.Step is not null)
+        // Already there: a retry of this activity, or a move the previous version's API made.
+        await using var repeat = dataSource.CreateCommand(
+            "UPDATE orders.payments SET step = coalesce(@step, step), last_error = @last_error, updated_at = now() WHERE payment_id = @id");
+        repeat.Parameters.With("id", move.PaymentId).WithWire("step", move.Step).WithNullable("last_error", move.LastError, NpgsqlTypes.NpgsqlDbType.Text);
+        await repeat.ExecuteNonQueryAsync(ActivityCancellation.Token);
+    }
+
+    /// <summary>
+    /// The bank's result (from the <c>bankResult</c> signal or the bank's status query) through the same compare-and-set as
+    /// the callback endpoint; the answer carries whichever result the order holds afterwards.
+    /// </summary>
+    [Activity]
+    public Task<BankCallbackResult> RecordBankResultAsync(BankCallback result) => orders.RecordBankResultAsync(result, ActivityCancellation.Token);
+
+    /// <summary>CREATED → CLOSED at expiry, by the compare-and-set on "no bank result recorded yet"; a result recorded first wins.</summary>
+    [Activity]
+    public async Task<CloseOutcome> CloseUnpaidAsync(string paymentId)
+    {
+        await using var close = dataSource.CreateCommand(
+            """
+            UPDATE orders.payments SET status = 'CLOSED', step = 'DONE', last_error = NULL, updated_at = now()
+            WHERE payment_id = @id AND status IN ('CREATED', 'CLOSED') AND bank_txn_id IS NULL
+            """);
+        close.Parameters.With("id", paymentId);
+        if (await close.ExecuteNonQueryAsync(ActivityCancellation.Token) == 1)
         {
-            await RecordProgressAsync(new PaymentProgress(move.PaymentId, move.Step));
+            logger.LogInformation("Payment {PaymentId} closed: expired, the bank has no debit", paymentId);
+            return new CloseOutcome(true, null);
         }
+        var payment = await LoadPaymentAsync(paymentId);
+        logger.LogInformation("Payment {PaymentId}: not closed, the bank's {Result} {BankTxnId} was recorded first", paymentId, payment.BankResult, payment.BankTxnId);
+        return new CloseOutcome(false, new RecordedBankResult(payment.BankTxnId!, payment.BankResult!.Value, payment.PaidAt));
+    }
+
+    /// <summary>Keeps an operator's decision on the order (once per decision number, so a retry writes it once).</summary>
+    [Activity]
+    public async Task RecordDecisionAsync(PaymentDecision decision)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO orders.resolutions (payment_id, number, action, reason, source, decided_at)
+            VALUES (@id, @number, @action, @reason, @source, @at) ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.With("id", decision.PaymentId).With("number", decision.Number).With("action", WireName.Of(decision.Action))
+            .WithNullable("reason", decision.Reason, NpgsqlTypes.NpgsqlDbType.Text).With("source", WireName.Of(decision.Source))
+            .With("at", Timestamps.ToMicroseconds(decision.At));
+        await command.ExecuteNonQueryAsync(ActivityCancellation.Token);
+        logger.LogInformation(
+            "Payment {PaymentId}: decision {Number} {Action} from {Source} recorded ({Reason})", decision.PaymentId, decision.Number, decision.Action, decision.Source, decision.Reason);
+    }
+
+    /// <summary>Marks the bank exception of a late debit REFUNDED or REFUND_REFUSED.</summary>
+    [Activity]
+    public async Task EndLateDebitRefundAsync(LateDebitRefundEnd end)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE orders.bank_exceptions SET refund_status = @status WHERE payment_id = @id AND bank_txn_id = @txn AND refund_status IS NOT NULL");
+        command.Parameters.With("id", end.PaymentId).With("txn", end.BankTxnId).With("status", WireName.Of(end.Status));
+        await command.ExecuteNonQueryAsync(ActivityCancellation.Token);
+        logger.LogInformation("Payment {PaymentId}: late debit {BankTxnId} {Status}", end.PaymentId, end.BankTxnId, end.Status);
     }
 
     /// <summary>Records the live step and branch states for the payment view; fields left null are unchanged.</summary>

@@ -16,10 +16,33 @@ public sealed record PaymentFacts(
     string NotifyUrl,
     PaymentStatus Status,
     string? BankTxnId,
-    DateTimeOffset? PaidAt);
+    DateTimeOffset? PaidAt,
+    DateTimeOffset? CreatedAt = null,
+    DateTimeOffset? ExpiresAt = null,
+    BankResult? BankResult = null);
 
-/// <summary>Move a payment to <paramref name="To"/> (and, when given, record its step in the same update).</summary>
-public sealed record StatusMove(string PaymentId, PaymentStatus To, PaymentStep? Step = null);
+/// <summary>
+/// Move a payment to <paramref name="To"/> (and, when given, record its step in the same update); the order's
+/// <c>lastError</c> becomes <paramref name="LastError"/> (null clears it).
+/// </summary>
+public sealed record StatusMove(string PaymentId, PaymentStatus To, PaymentStep? Step = null, string? LastError = null);
+
+/// <summary>The bank's result as recorded on the order: the first recorded one stands.</summary>
+/// <remarks><paramref name="PaidAt"/> is null only on orders recorded before revision 2 from a callback without one.</remarks>
+public sealed record RecordedBankResult(string BankTxnId, BankResult Result, DateTimeOffset? PaidAt);
+
+/// <summary>How the workflow's close at expiry went: closed, or a bank result was recorded first (the row decided).</summary>
+public sealed record CloseOutcome(bool Closed, RecordedBankResult? Recorded);
+
+/// <summary>An operator's decision as kept on the order: the <paramref name="Number"/>th decision of the payment.</summary>
+public sealed record PaymentDecision(
+    string PaymentId, int Number, ResolutionAction Action, string? Reason, ResolutionSource Source, DateTimeOffset At);
+
+/// <summary>A decision in the payment view.</summary>
+public sealed record PaymentResolution(ResolutionAction Action, string? Reason, ResolutionSource Source, DateTimeOffset At);
+
+/// <summary>The refund of a late debit reached its end: REFUNDED or REFUND_REFUSED on its bank exception.</summary>
+public sealed record LateDebitRefundEnd(string PaymentId, string BankTxnId, LateDebitRefundStatus Status);
 
 /// <summary>What the payment view shows of the workflow's progress; a null field is left as it is.</summary>
 public sealed record PaymentProgress(
@@ -40,7 +63,8 @@ public sealed record PaymentOrder(
     string NotifyUrl,
     string? Subject,
     PaymentStatus Status,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt);
 
 public sealed record NewPaymentOrder(
     string MerchantId,
@@ -78,10 +102,10 @@ public sealed record BankCallback(
 
 public enum BankCallbackOutcome
 {
-    /// <summary>Recorded now: the order moved CREATED → PROCESSING (or FAILED); start the workflow.</summary>
+    /// <summary>Recorded now by the compare-and-set on "no bank result yet": signal the workflow.</summary>
     Recorded,
 
-    /// <summary>The same callback was recorded before: nothing changed; (re)start the workflow, which is harmless.</summary>
+    /// <summary>The same callback was recorded before (paidAt not compared): signal again, which is harmless.</summary>
     Duplicate,
 
     /// <summary>409: the order already has another bank transaction, or the same one with other fields.</summary>
@@ -92,9 +116,17 @@ public enum BankCallbackOutcome
 
     /// <summary>422: amount or currency differ from the order; kept as a bank exception, the order unchanged.</summary>
     Mismatch,
+
+    /// <summary>SUCCESS for a CLOSED order: kept as a bank exception whose money goes back (start its LateDebitRefund).</summary>
+    LateDebit,
+
+    /// <summary>FAILED for a CLOSED order: nothing to do.</summary>
+    ClosedUnpaid,
 }
 
-public sealed record BankCallbackResult(BankCallbackOutcome Outcome, PaymentStatus? Status = null, long? BankExceptionId = null);
+/// <param name="Recorded">The bank result the order holds after the call (whoever recorded it), if any.</param>
+public sealed record BankCallbackResult(
+    BankCallbackOutcome Outcome, RecordedBankResult? Recorded = null, long? BankExceptionId = null, PaymentStatus? Status = null);
 
 public sealed record BankExceptionRecord(
     long Id,
@@ -103,18 +135,11 @@ public sealed record BankExceptionRecord(
     string BankTxnId,
     long Amount,
     string Currency,
-    string Reason);
+    string Reason,
+    LateDebitRefundStatus? RefundStatus);
 
-public enum ResolutionOutcome
-{
-    /// <summary>Moved out of SUSPENDED now: signal the workflow.</summary>
-    Moved,
-
-    /// <summary>409: not SUSPENDED (any more).</summary>
-    NotSuspended,
-
-    NotFound,
-}
+/// <summary>An order created before contract revision 2, without workflow nor expiry.</summary>
+public sealed record UnexpiringOrder(string PaymentId, string MerchantId, PaymentStatus Status);
 
 /// <summary>The payment read view of the contract (<c>GET /api/payments/{id}</c>), read from PostgreSQL only.</summary>
 public sealed record PaymentView(
@@ -138,7 +163,10 @@ public sealed record PaymentView(
     NotificationState Notification,
     string NotifyUrl,
     string? Subject,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    string? LastError,
+    IReadOnlyList<PaymentResolution> Resolutions);
 
 /// <summary>Newest first; <paramref name="Cursor"/> is the <c>nextCursor</c> of the previous page.</summary>
 public sealed record PaymentListQuery(PaymentStatus? Status = null, string? MerchantId = null, int Limit = 50, string? Cursor = null)

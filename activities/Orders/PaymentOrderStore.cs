@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Activities.Database;
@@ -6,11 +7,14 @@ using Payments.Domain;
 
 namespace Payments.Activities.Orders;
 
-/// <summary>The payment order operations the HTTP API calls: creation, bank callbacks, manual resolution.</summary>
-public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<PaymentOrderStore> logger)
+/// <summary>
+/// The payment order's own writes outside the saga: creation, the bank's result (the compare-and-set every race goes
+/// through: callback, bank query, close), bank exceptions, and the start-up backfill of orders older than revision 2.
+/// </summary>
+public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<ParticipantOptions> options, ILogger<PaymentOrderStore> logger)
 {
     private const string OrderColumns =
-        "payment_id, merchant_id, merchant_order_no, user_id, amount, currency, notify_url, subject, status, created_at";
+        "payment_id, merchant_id, merchant_order_no, user_id, amount, currency, notify_url, subject, status, created_at, expires_at";
 
     /// <summary>Idempotent on (merchantId, merchantOrderNo): the same fields again answer the existing order, other fields conflict.</summary>
     public async Task<CreatePaymentResult> CreateAsync(NewPaymentOrder order, CancellationToken cancellationToken = default)
@@ -29,8 +33,9 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<Payme
         await using var insert = new NpgsqlCommand(
             $"""
             INSERT INTO orders.payments (payment_id, merchant_id, merchant_order_no, user_id, amount, currency, fee_bps, fee,
-                                         net_amount, points, notify_url, subject)
-            VALUES (@id, @merchant, @order_no, @user, @amount, @currency, @fee_bps, @fee, @net, @points, @notify_url, @subject)
+                                         net_amount, points, notify_url, subject, step, expires_at)
+            VALUES (@id, @merchant, @order_no, @user, @amount, @currency, @fee_bps, @fee, @net, @points, @notify_url, @subject,
+                    'WAITING_FOR_BANK', now() + @expire_after)
             ON CONFLICT (merchant_id, merchant_order_no) DO NOTHING
             RETURNING {OrderColumns}
             """,
@@ -38,7 +43,7 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<Payme
         insert.Parameters.With("id", Identifiers.NewPaymentId()).With("merchant", order.MerchantId).With("order_no", order.MerchantOrderNo)
             .With("user", order.UserId).With("amount", order.Amount).With("currency", order.Currency).With("fee_bps", feeBps)
             .With("fee", amounts.Fee).With("net", amounts.NetAmount).With("points", amounts.Points).With("notify_url", order.NotifyUrl)
-            .WithNullable("subject", order.Subject, NpgsqlDbType.Text);
+            .WithNullable("subject", order.Subject, NpgsqlDbType.Text).With("expire_after", options.Value.Orders.ExpireAfter);
         var created = await ReadOrderAsync(insert, cancellationToken);
         if (created is null)
         {
@@ -52,12 +57,12 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<Payme
     }
 
     /// <summary>
-    /// Records the bank's callback on its order by compare-and-set (CREATED → PROCESSING, or FAILED when the bank says so).
-    /// A callback whose amount or currency differ from the order is kept as a bank exception and changes nothing.
+    /// Records the bank's facts on the order by compare-and-set on "no bank result recorded yet" (the status stays: the
+    /// workflow moves it). The first recorded result wins every race; a callback without <c>paidAt</c> records the time the
+    /// platform learned of it. A mismatch, a SUCCESS after FAILED and a SUCCESS for a CLOSED order are kept as bank exceptions.
     /// </summary>
-    public async Task<BankCallbackResult> RecordBankCallbackAsync(BankCallback callback, CancellationToken cancellationToken = default)
+    public async Task<BankCallbackResult> RecordBankResultAsync(BankCallback callback, CancellationToken cancellationToken = default)
     {
-        var paidAt = callback.PaidAt is { } value ? Timestamps.ToMicroseconds(value) : (DateTimeOffset?)null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand("SELECT amount, currency FROM orders.payments WHERE payment_id = @id", connection);
         select.Parameters.With("id", callback.PaymentId);
@@ -76,32 +81,35 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<Payme
         if (known.Amount != callback.Amount || known.Currency != callback.Currency)
         {
             var reason = $"The order is {known.Amount} {known.Currency}; the bank reported {callback.Amount} {callback.Currency}.";
-            return await KeepBankExceptionAsync(connection, callback, paidAt, reason, cancellationToken);
+            var id = await KeepBankExceptionAsync(connection, callback, reason, null, cancellationToken);
+            return new BankCallbackResult(BankCallbackOutcome.Mismatch, BankExceptionId: id);
         }
 
-        var target = callback.Result == BankResult.Success ? PaymentStatus.Processing : PaymentStatus.Failed;
         await using var record = new NpgsqlCommand(
             """
             UPDATE orders.payments
-            SET bank_txn_id = @txn, bank_result = @result, paid_at = @paid_at, status = @target, step = @step, updated_at = now()
+            SET bank_txn_id = @txn, bank_result = @result, paid_at = coalesce(@paid_at, now()), updated_at = now()
             WHERE payment_id = @id AND status = 'CREATED' AND bank_txn_id IS NULL
+            RETURNING bank_txn_id, bank_result, paid_at
             """,
             connection);
         record.Parameters.With("id", callback.PaymentId).With("txn", callback.BankTxnId).With("result", WireName.Of(callback.Result))
-            .WithNullable("paid_at", paidAt, NpgsqlDbType.TimestampTz).With("target", WireName.Of(target))
-            .With("step", WireName.Of(target == PaymentStatus.Processing ? PaymentStep.Received : PaymentStep.Done));
-        if (await record.ExecuteNonQueryAsync(cancellationToken) == 1)
+            .WithNullable("paid_at", callback.PaidAt is { } paidAt ? Timestamps.ToMicroseconds(paidAt) : (DateTimeOffset?)null, NpgsqlDbType.TimestampTz);
+        if (await ReadRecordedAsync(record, cancellationToken) is { } recorded)
         {
-            logger.LogInformation("Payment {PaymentId}: bank {Result} {BankTxnId} recorded, now {Status}", callback.PaymentId, callback.Result, callback.BankTxnId, target);
-            return new BankCallbackResult(BankCallbackOutcome.Recorded, target);
+            logger.LogInformation("Payment {PaymentId}: bank {Result} {BankTxnId} recorded", callback.PaymentId, callback.Result, callback.BankTxnId);
+            return new BankCallbackResult(BankCallbackOutcome.Recorded, recorded, Status: PaymentStatus.Created);
         }
-        return await CompareWithRecordedAsync(connection, callback, paidAt, cancellationToken);
+        return await CompareWithRecordedAsync(connection, callback, cancellationToken);
     }
 
     public async Task<IReadOnlyList<BankExceptionRecord>> ListBankExceptionsAsync(int limit = 200, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id, received_at, payment_id, bank_txn_id, amount, currency, reason FROM orders.bank_exceptions ORDER BY id DESC LIMIT @limit");
+            """
+            SELECT id, received_at, payment_id, bank_txn_id, amount, currency, reason, refund_status
+            FROM orders.bank_exceptions ORDER BY id DESC LIMIT @limit
+            """);
         command.Parameters.With("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var exceptions = new List<BankExceptionRecord>();
@@ -114,34 +122,34 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<Payme
                 reader.GetString("bank_txn_id"),
                 reader.GetInt64("amount"),
                 reader.GetString("currency"),
-                reader.GetString("reason")));
+                reader.GetString("reason"),
+                reader.GetNullableWire<LateDebitRefundStatus>("refund_status")));
         }
         return exceptions;
     }
 
-    /// <summary>An operator's decision: SUSPENDED → PROCESSING (RETRY) or → REFUNDED (REFUND), by compare-and-set, so only one wins.</summary>
-    public async Task<ResolutionOutcome> ResolveAsync(string paymentId, ResolutionAction action, CancellationToken cancellationToken = default)
+    /// <summary>Orders created before revision 2 (no expiry, so no workflow either), oldest first.</summary>
+    public async Task<IReadOnlyList<UnexpiringOrder>> ListUnexpiringAsync(int limit, CancellationToken cancellationToken = default)
     {
-        var (target, step) = action == ResolutionAction.Retry
-            ? (PaymentStatus.Processing, PaymentStep.Trying)
-            : (PaymentStatus.Refunded, PaymentStep.Refunding);
         await using var command = dataSource.CreateCommand(
-            """
-            WITH moved AS (
-                UPDATE orders.payments SET status = @target, step = @step, updated_at = now()
-                WHERE payment_id = @id AND status = 'SUSPENDED'
-                RETURNING payment_id)
-            SELECT EXISTS (SELECT 1 FROM moved), EXISTS (SELECT 1 FROM orders.payments WHERE payment_id = @id)
-            """);
-        command.Parameters.With("id", paymentId).With("target", WireName.Of(target)).With("step", WireName.Of(step));
+            "SELECT payment_id, merchant_id, status FROM orders.payments WHERE expires_at IS NULL ORDER BY seq LIMIT @limit");
+        command.Parameters.With("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        if (reader.GetBoolean(0))
+        var orders = new List<UnexpiringOrder>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            logger.LogInformation("Payment {PaymentId} resolved by an operator: {Action}, now {Status}", paymentId, action, target);
-            return ResolutionOutcome.Moved;
+            orders.Add(new UnexpiringOrder(reader.GetString("payment_id"), reader.GetString("merchant_id"), reader.GetWire<PaymentStatus>("status")));
         }
-        return reader.GetBoolean(1) ? ResolutionOutcome.NotSuspended : ResolutionOutcome.NotFound;
+        return orders;
+    }
+
+    /// <summary>Gives an order from before revision 2 its expiry (creation + <c>Payments:Orders:ExpireAfter</c>), once its workflow exists.</summary>
+    public async Task SetExpiryAsync(string paymentId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE orders.payments SET expires_at = created_at + @expire_after WHERE payment_id = @id AND expires_at IS NULL");
+        command.Parameters.With("id", paymentId).With("expire_after", options.Value.Orders.ExpireAfter);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<(int FeeBps, string? Refusal)> CheckPartiesAsync(NpgsqlConnection connection, NewPaymentOrder order, CancellationToken cancellationToken)
@@ -184,35 +192,78 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<Payme
             ? new CreatePaymentResult(CreatePaymentOutcome.Existing, existing)
             : new CreatePaymentResult(CreatePaymentOutcome.Conflict, existing);
 
-    private async Task<BankCallbackResult> KeepBankExceptionAsync(
-        NpgsqlConnection connection, BankCallback callback, DateTimeOffset? paidAt, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps a callback the order cannot take, once: the same callback again finds its exception. A late debit's exception
+    /// (<paramref name="refundStatus"/> PENDING) is one per bank transaction.
+    /// </summary>
+    private async Task<long> KeepBankExceptionAsync(
+        NpgsqlConnection connection, BankCallback callback, string reason, LateDebitRefundStatus? refundStatus, CancellationToken cancellationToken)
     {
         await using var insert = new NpgsqlCommand(
             """
-            INSERT INTO orders.bank_exceptions (payment_id, bank_txn_id, amount, currency, result, paid_at, reason)
-            VALUES (@id, @txn, @amount, @currency, @result, @paid_at, @reason) RETURNING id
+            WITH known AS (
+                SELECT id FROM orders.bank_exceptions
+                WHERE payment_id = @id AND bank_txn_id = @txn AND amount = @amount AND currency = @currency AND result = @result),
+            kept AS (
+                INSERT INTO orders.bank_exceptions (payment_id, bank_txn_id, amount, currency, result, paid_at, reason, refund_status)
+                SELECT @id, @txn, @amount, @currency, @result, coalesce(@paid_at, now()), @reason, @refund_status
+                WHERE NOT EXISTS (SELECT 1 FROM known)
+                ON CONFLICT DO NOTHING
+                RETURNING id)
+            SELECT id FROM kept UNION ALL SELECT id FROM known
             """,
             connection);
         insert.Parameters.With("id", callback.PaymentId).With("txn", callback.BankTxnId).With("amount", callback.Amount)
             .With("currency", callback.Currency).With("result", WireName.Of(callback.Result))
-            .WithNullable("paid_at", paidAt, NpgsqlDbType.TimestampTz).With("reason", reason);
+            .WithNullable("paid_at", callback.PaidAt, NpgsqlDbType.TimestampTz).With("reason", reason).WithWire("refund_status", refundStatus);
         var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         logger.LogWarning("Payment {PaymentId}: bank callback {BankTxnId} kept as bank exception {ExceptionId}: {Reason}", callback.PaymentId, callback.BankTxnId, id, reason);
-        return new BankCallbackResult(BankCallbackOutcome.Mismatch, null, id);
+        return id;
     }
 
-    private static async Task<BankCallbackResult> CompareWithRecordedAsync(
-        NpgsqlConnection connection, BankCallback callback, DateTimeOffset? paidAt, CancellationToken cancellationToken)
+    /// <summary>The compare-and-set found a result (or a close) already recorded: the row decides what this callback is.</summary>
+    private async Task<BankCallbackResult> CompareWithRecordedAsync(NpgsqlConnection connection, BankCallback callback, CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand("SELECT status, bank_txn_id, bank_result, paid_at FROM orders.payments WHERE payment_id = @id", connection);
         select.Parameters.With("id", callback.PaymentId);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var status = reader.GetWire<PaymentStatus>("status");
-        var same = reader.GetNullableString("bank_txn_id") == callback.BankTxnId
-            && reader.GetNullableWire<BankResult>("bank_result") == callback.Result
-            && reader.GetNullableTimestamp("paid_at") == paidAt;
-        return new BankCallbackResult(same ? BankCallbackOutcome.Duplicate : BankCallbackOutcome.Conflict, status);
+        PaymentStatus status;
+        RecordedBankResult? recorded;
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            status = reader.GetWire<PaymentStatus>("status");
+            recorded = reader.GetNullableString("bank_txn_id") is { } txn
+                ? new RecordedBankResult(txn, reader.GetWire<BankResult>("bank_result"), reader.GetNullableTimestamp("paid_at"))
+                : null;
+        }
+        if (recorded is null && status == PaymentStatus.Closed)
+        {
+            if (callback.Result == BankResult.Failed)
+            {
+                return new BankCallbackResult(BankCallbackOutcome.ClosedUnpaid, Status: status);
+            }
+            var id = await KeepBankExceptionAsync(
+                connection, callback, "The order was closed unpaid before this debit arrived; the money goes back to the shopper.", LateDebitRefundStatus.Pending, cancellationToken);
+            return new BankCallbackResult(BankCallbackOutcome.LateDebit, null, id, status);
+        }
+        if (recorded is not null && recorded.BankTxnId == callback.BankTxnId && recorded.Result == callback.Result)
+        {
+            return new BankCallbackResult(BankCallbackOutcome.Duplicate, recorded, Status: status);
+        }
+        if (recorded is { Result: BankResult.Failed } && callback.Result == BankResult.Success)
+        {
+            var id = await KeepBankExceptionAsync(connection, callback, $"The bank reported {recorded.BankTxnId} FAILED before this SUCCESS.", null, cancellationToken);
+            return new BankCallbackResult(BankCallbackOutcome.Conflict, recorded, id, status);
+        }
+        return new BankCallbackResult(BankCallbackOutcome.Conflict, recorded, Status: status);
+    }
+
+    private static async Task<RecordedBankResult?> ReadRecordedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RecordedBankResult(reader.GetString("bank_txn_id"), reader.GetWire<BankResult>("bank_result"), reader.GetNullableTimestamp("paid_at"))
+            : null;
     }
 
     private static async Task<PaymentOrder?> ReadOrderAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -232,6 +283,7 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, ILogger<Payme
             reader.GetString("notify_url"),
             reader.GetNullableString("subject"),
             reader.GetWire<PaymentStatus>("status"),
-            reader.GetTimestamp("created_at"));
+            reader.GetTimestamp("created_at"),
+            reader.GetNullableTimestamp("expires_at"));
     }
 }

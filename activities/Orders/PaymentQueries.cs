@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Npgsql;
 using Payments.Activities.Database;
 using Payments.Domain;
@@ -8,12 +10,20 @@ namespace Payments.Activities.Orders;
 /// <summary>The payment read view, assembled from the participants' tables in PostgreSQL (answers with no worker running).</summary>
 public sealed class PaymentQueries(NpgsqlDataSource dataSource)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
+    };
+
     private const string Select =
         """
         SELECT p.seq, p.payment_id, p.merchant_id, p.merchant_order_no, p.user_id, p.amount, p.currency, p.fee, p.net_amount,
                p.points, p.status, p.bank_txn_id, p.paid_at, p.step, p.fund_account, p.points_account,
                CASE WHEN v.voucher_id IS NULL THEN p.accounting ELSE 'POSTED' END AS accounting,
-               coalesce(n.status, 'NONE') AS notification, p.notify_url, p.subject, p.created_at
+               coalesce(n.status, 'NONE') AS notification, p.notify_url, p.subject, p.created_at, p.expires_at, p.last_error,
+               (SELECT json_agg(json_build_object('action', r.action, 'reason', r.reason, 'source', r.source, 'at', r.decided_at)
+                                ORDER BY r.number)
+                FROM orders.resolutions r WHERE r.payment_id = p.payment_id) AS resolutions
         FROM orders.payments p
         LEFT JOIN accounting.vouchers v ON v.payment_id = p.payment_id
         LEFT JOIN notify.notifications n ON n.payment_id = p.payment_id
@@ -112,7 +122,10 @@ public sealed class PaymentQueries(NpgsqlDataSource dataSource)
                 reader.GetWire<NotificationState>("notification"),
                 reader.GetString("notify_url"),
                 reader.GetNullableString("subject"),
-                reader.GetTimestamp("created_at")));
+                reader.GetTimestamp("created_at"),
+                reader.GetNullableTimestamp("expires_at"),
+                reader.GetNullableString("last_error"),
+                reader.GetNullableString("resolutions") is { } resolutions ? JsonSerializer.Deserialize<PaymentResolution[]>(resolutions, Json)! : []));
         }
         return (items, seqs);
     }

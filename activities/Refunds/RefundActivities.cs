@@ -5,22 +5,17 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Payments.Activities.Bank;
 using Payments.Activities.Database;
 using Payments.Domain;
 using Temporalio.Activities;
 
 namespace Payments.Activities.Refunds;
 
-/// <summary>The refund of a suspended payment, asked of the bank under an idempotent refund id.</summary>
+/// <summary>A refund asked of the bank under an idempotent refund id: a suspended payment's, or a late debit's.</summary>
 public sealed record RefundRequest(string PaymentId, string RefundId, string? BankTxnId, long Amount, string Currency);
 
 public sealed record RefundReceipt(string RefundId, int HttpStatus);
-
-public static class BankHeaders
-{
-    public const string Timestamp = "X-Bank-Timestamp";
-    public const string Signature = "X-Bank-Signature";
-}
 
 /// <summary>
 /// One signed HTTP call to <c>Payments:Bank:RefundUrl</c> per attempt. The bank deduplicates on <c>refundId</c>, so a
@@ -46,11 +41,9 @@ public sealed class RefundActivities(
         await RecordRequestAsync(request, cancellationToken);
 
         var body = JsonSerializer.SerializeToUtf8Bytes(request, Json);
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var message = new HttpRequestMessage(HttpMethod.Post, refundUrl) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        message.Headers.Add(BankHeaders.Timestamp, timestamp.ToString());
-        message.Headers.Add(BankHeaders.Signature, Signatures.Sign(options.Value.BankSecret, timestamp, body));
+        BankRequests.Sign(message, options.Value.RequireBankSecret(), clock.GetUtcNow(), body);
         using var client = httpClientFactory.CreateClient(HttpClientName);
         using var response = await client.SendAsync(message, cancellationToken);
         var status = (int)response.StatusCode;

@@ -17,8 +17,9 @@ public sealed record BankCallbackAnswer(string Result)
 }
 
 /// <summary>
-/// The bank's callbacks: signature first (401), then the compare-and-set on the order, then the completion workflow's
-/// start; 200 only once the workflow exists, so after that answer nothing is lost whatever crashes next.
+/// The bank's callbacks: signature first (401), then the bank's facts recorded on the order by compare-and-set (the API
+/// moves no status), then the <c>bankResult</c> signal to the payment's workflow; 200 only once the workflow has it, so
+/// after that answer nothing is lost whatever crashes next. A SUCCESS for a CLOSED order starts its LateDebitRefund first.
 /// </summary>
 internal static class BankEndpoints
 {
@@ -60,19 +61,26 @@ internal static class BankEndpoints
             return problem;
         }
         var recorded = new BankCallback(callback!.PaymentId!, callback.BankTxnId!, callback.Amount!.Value, callback.Currency!, callback.Result!.Value, callback.PaidAt);
-        var result = await orders.RecordBankCallbackAsync(recorded, cancellationToken);
+        var result = await orders.RecordBankResultAsync(recorded, cancellationToken);
         switch (result.Outcome)
         {
             case BankCallbackOutcome.NotFound:
                 return ApiProblems.NotFound($"Payment {recorded.PaymentId} does not exist.");
             case BankCallbackOutcome.Conflict:
-                return ApiProblems.Conflict($"Payment {recorded.PaymentId} already has another bank transaction, or {recorded.BankTxnId} with other fields.");
+                return ApiProblems.Conflict(
+                    $"Payment {recorded.PaymentId} already has bank result {result.Recorded?.Result} {result.Recorded?.BankTxnId}; this callback differs."
+                    + (result.BankExceptionId is { } kept ? $" It is kept as bank exception {kept}." : ""));
             case BankCallbackOutcome.Mismatch:
                 return ApiProblems.Unprocessable(
                     $"The amount or currency differ from payment {recorded.PaymentId}; the callback is kept as bank exception {result.BankExceptionId}.",
                     new Dictionary<string, object?> { ["bankExceptionId"] = result.BankExceptionId });
+            case BankCallbackOutcome.LateDebit:
+                await workflows.StartLateDebitRefundAsync(recorded, cancellationToken);
+                return TypedResults.Ok(BankCallbackAnswer.Success);
+            case BankCallbackOutcome.ClosedUnpaid:
+                return TypedResults.Ok(BankCallbackAnswer.Success);
         }
-        await workflows.StartCompletionAsync(recorded, cancellationToken);
+        await workflows.SignalBankResultAsync(recorded, cancellationToken);
         return TypedResults.Ok(BankCallbackAnswer.Success);
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Payments.Activities.Refunds;
+using Payments.Activities.Bank;
 using Payments.Domain;
 
 namespace Payments.Api.Bank;

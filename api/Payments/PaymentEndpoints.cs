@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Payments.Activities.Orders;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
+using Payments.Api.Temporal;
 using Payments.Domain;
 
 namespace Payments.Api.Payments;
@@ -25,7 +26,12 @@ internal static class PaymentEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        CreatePaymentRequest request, ClaimsPrincipal user, PaymentOrderStore store, Currencies currencies, CancellationToken cancellationToken)
+        CreatePaymentRequest request,
+        ClaimsPrincipal user,
+        PaymentOrderStore store,
+        PaymentWorkflows workflows,
+        Currencies currencies,
+        CancellationToken cancellationToken)
     {
         var invalid = new FieldErrors()
             .ClientId("merchantOrderNo", request.MerchantOrderNo)
@@ -41,6 +47,12 @@ internal static class PaymentEndpoints
         var result = await store.CreateAsync(
             new NewPaymentOrder(user.MerchantId()!, request.MerchantOrderNo!, request.UserId!, request.Amount!.Value, request.Currency!, request.NotifyUrl!, request.Subject),
             cancellationToken);
+        if (result.Outcome is CreatePaymentOutcome.Created or CreatePaymentOutcome.Existing
+            && result.Order!.Status is PaymentStatus.Created or PaymentStatus.Processing)
+        {
+            // Before the 201; on the 200 path it repairs a workflow a crash kept from starting (a failed start is 503, the order stays).
+            await workflows.StartCompletionAsync(result.Order.PaymentId, result.Order.MerchantId, cancellationToken);
+        }
         return result.Outcome switch
         {
             CreatePaymentOutcome.Created => TypedResults.Created($"/api/payments/{result.Order!.PaymentId}", CreatedPaymentResponse.From(result.Order)),

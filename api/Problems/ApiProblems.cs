@@ -13,6 +13,8 @@ internal static class ApiProblems
 
     public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, detail);
 
+    public static IResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, detail);
+
     public static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, detail);
 
     public static IResult Unprocessable(string detail, IDictionary<string, object?>? extensions = null) =>

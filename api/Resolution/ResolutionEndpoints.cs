@@ -12,8 +12,8 @@ public sealed record ResolutionRequest(ResolutionAction? Action, string? Reason)
 public sealed record ResolutionAccepted(string PaymentId, ResolutionAction Action, PaymentStatus Status);
 
 /// <summary>
-/// An operator's decision on a SUSPENDED payment: the order leaves SUSPENDED by compare-and-set (so a second decision
-/// gets 409), then the completion workflow gets the <c>resolve</c> signal.
+/// An operator's decision on a SUSPENDED payment, sent to its workflow as the <c>resolve</c> update: the workflow validates
+/// it (exactly one of concurrent decisions passes), records it and moves the payment to PROCESSING before the 202.
 /// </summary>
 internal static class ResolutionEndpoints
 {
@@ -26,24 +26,37 @@ internal static class ResolutionEndpoints
     }
 
     private static async Task<IResult> ResolveAsync(
-        string paymentId, ResolutionRequest request, PaymentOrderStore orders, PaymentWorkflows workflows, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string paymentId, ResolutionRequest request, PaymentQueries queries, PaymentWorkflows workflows, HttpResponse response, CancellationToken cancellationToken)
     {
         if (new FieldErrors().Present("action", request.Action).Text("reason", request.Reason, MaxReasonLength).ToProblem() is { } problem)
         {
             return problem;
         }
-        var action = request.Action!.Value;
-        switch (await orders.ResolveAsync(paymentId, action, cancellationToken))
+        if (await queries.GetAsync(paymentId, cancellationToken) is not { } payment)
         {
-            case ResolutionOutcome.NotFound:
-                return ApiProblems.NotFound($"Payment {paymentId} does not exist.");
-            case ResolutionOutcome.NotSuspended:
-                return ApiProblems.Conflict($"Payment {paymentId} is not SUSPENDED (already resolved, or never suspended).");
+            return ApiProblems.NotFound($"Payment {paymentId} does not exist.");
         }
-        await workflows.SignalResolveAsync(paymentId, new Decision(action, request.Reason));
-        loggers.CreateLogger(typeof(ResolutionEndpoints)).LogInformation(
-            "Payment {PaymentId}: operator decided {Action} ({Reason})", paymentId, action, request.Reason);
-        var status = action == ResolutionAction.Retry ? PaymentStatus.Processing : PaymentStatus.Refunded;
-        return TypedResults.Accepted($"/api/payments/{paymentId}", new ResolutionAccepted(paymentId, action, status));
+        if (payment.Status != PaymentStatus.Suspended)
+        {
+            return ApiProblems.Conflict($"Payment {paymentId} is {WireName.Of(payment.Status)}, not SUSPENDED: there is nothing to decide.");
+        }
+        var decision = new Decision(request.Action!.Value, request.Reason);
+        // The decision round: one more than the decisions recorded, so a retried request joins the same update.
+        var answer = await workflows.DecideAsync(paymentId, payment.Resolutions.Count + 1, decision, cancellationToken);
+        switch (answer.Outcome)
+        {
+            case DecisionOutcome.Accepted when answer.Accepted == decision:
+                return TypedResults.Accepted($"/api/payments/{paymentId}", new ResolutionAccepted(paymentId, decision.Action, PaymentStatus.Processing));
+            case DecisionOutcome.Accepted:
+                return ApiProblems.Conflict($"Another decision was accepted for payment {paymentId}: {WireName.Of(answer.Accepted!.Action)} ({answer.Accepted.Reason}).");
+            case DecisionOutcome.Rejected:
+                return ApiProblems.Conflict(answer.Detail!);
+            case DecisionOutcome.NotFound:
+                return ApiProblems.Conflict($"Payment {paymentId} has no running workflow to decide: {answer.Detail}");
+            default:
+                response.Headers.RetryAfter = ((int)PaymentWorkflows.DecisionDeadline.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ApiProblems.Unavailable(
+                    $"The workflow of payment {paymentId} did not take the decision within {PaymentWorkflows.DecisionDeadline.TotalSeconds} s (no worker running?). It may still take effect: read the payment before deciding again.");
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Payments.Activities;
+
 namespace Payments.Api.Security;
 
 /// <summary>
@@ -7,11 +9,10 @@ namespace Payments.Api.Security;
 internal sealed record PlatformCredentials(string OperatorToken, string BankSecret)
 {
     public const string OperatorTokenKey = "Payments:OperatorToken";
-    public const string BankSecretKey = "Payments:BankSecret";
 
     public static PlatformCredentials From(IConfiguration configuration, IHostEnvironment environment) => new(
         Read(configuration, environment, OperatorTokenKey, "dev-operator-token"),
-        Read(configuration, environment, BankSecretKey, "dev-bank-secret"));
+        Read(configuration, environment, ParticipantOptions.BankSecretKey, ParticipantOptions.DevelopmentBankSecret));
 
     private static string Read(IConfiguration configuration, IHostEnvironment environment, string key, string developmentDefault) =>
         configuration[key] is { Length: > 0 } value ? value

@@ -1,37 +1,137 @@
+using Microsoft.Extensions.Options;
+using Payments.Activities;
 using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Domain;
 using Payments.Workflows;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
+using Temporalio.Common;
 using Temporalio.Exceptions;
 using Decision = Payments.Workflows.Resolution;
 
 namespace Payments.Api.Temporal;
 
-/// <summary>What the API asks of the workflows: start a payment's completion, query its step, deliver decisions as signals.</summary>
-internal sealed class PaymentWorkflows(ITemporalClient client, TimeProvider clock, ILogger<PaymentWorkflows> logger)
+/// <summary>How the <c>resolve</c> update went.</summary>
+internal enum DecisionOutcome
 {
+    /// <summary>Accepted, recorded and moved to PROCESSING (the decision returned is the one the workflow took).</summary>
+    Accepted,
+
+    /// <summary>Refused by the validator, or the workflow has finished: 409.</summary>
+    Rejected,
+
+    /// <summary>No such workflow: 404 unless the order exists.</summary>
+    NotFound,
+
+    /// <summary>No answer within the deadline (no worker running): 503; the decision may still take effect.</summary>
+    Unanswered,
+}
+
+internal sealed record DecisionAnswer(DecisionOutcome Outcome, Decision? Accepted = null, string? Detail = null);
+
+/// <summary>
+/// What the API asks of the workflows: start a payment's workflow at its creation, deliver the bank's result and an
+/// operator's decision to it, query its step, return a late debit, steer the notification.
+/// </summary>
+internal sealed class PaymentWorkflows(ITemporalClient client, IOptions<ParticipantOptions> options, TimeProvider clock, ILogger<PaymentWorkflows> logger)
+{
+    /// <summary>The contract's deadline for a decision to be accepted and recorded.</summary>
+    public static readonly TimeSpan DecisionDeadline = TimeSpan.FromSeconds(10);
+
     /// <summary>
-    /// Starts <c>payment-{id}</c> at most once, ever: a reuse policy that refuses a second run, and "already started"
-    /// (running or closed) counts as success, so a repeated callback finds the existing workflow.
+    /// Starts <c>payment-{id}</c> at most once, ever (a reuse policy that refuses a second run); "already started"
+    /// (running or closed) counts as success, so the same create again repairs only a missing workflow.
     /// </summary>
-    public async Task StartCompletionAsync(BankCallback callback, CancellationToken cancellationToken)
+    public async Task StartCompletionAsync(string paymentId, string merchantId, CancellationToken cancellationToken)
     {
-        var input = new PaymentCompletionInput(callback.PaymentId, callback.BankTxnId, callback.Result, callback.Amount, callback.Currency, callback.PaidAt);
-        var options = new WorkflowOptions(Identifiers.CompletionWorkflowId(callback.PaymentId), PaymentsTemporal.TaskQueue)
+        var workflowOptions = CompletionOptions(paymentId, cancellationToken);
+        workflowOptions.TypedSearchAttributes = new SearchAttributeCollection.Builder()
+            .Set(PaymentsTemporal.MerchantId, merchantId)
+            .Set(PaymentsTemporal.PaymentStatus, WireName.Of(PaymentStatus.Created))
+            .ToSearchAttributeCollection();
+        try
+        {
+            await client.StartWorkflowAsync((PaymentCompletionWorkflow workflow) => workflow.RunAsync(CompletionInput(paymentId)), workflowOptions);
+            logger.LogInformation("Payment {PaymentId}: workflow {WorkflowId} started", paymentId, workflowOptions.Id);
+        }
+        catch (WorkflowAlreadyStartedException)
+        {
+            logger.LogDebug("Payment {PaymentId}: workflow {WorkflowId} already exists", paymentId, workflowOptions.Id);
+        }
+    }
+
+    /// <summary>
+    /// Sends <c>bankResult</c> (signal-with-start, so an order whose workflow is missing gets one). A run that has already
+    /// finished counts as delivered: the caller signals only a result the order holds.
+    /// </summary>
+    public async Task SignalBankResultAsync(BankCallback callback, CancellationToken cancellationToken)
+    {
+        var workflowOptions = CompletionOptions(callback.PaymentId, cancellationToken);
+        workflowOptions.SignalWithStart((PaymentCompletionWorkflow workflow) => workflow.BankResultAsync(
+            new BankResultSignal(callback.BankTxnId, callback.Result, callback.Amount, callback.Currency, callback.PaidAt)));
+        try
+        {
+            await client.StartWorkflowAsync((PaymentCompletionWorkflow workflow) => workflow.RunAsync(CompletionInput(callback.PaymentId)), workflowOptions);
+            logger.LogInformation("Payment {PaymentId}: bankResult {BankTxnId} delivered", callback.PaymentId, callback.BankTxnId);
+        }
+        catch (WorkflowAlreadyStartedException)
+        {
+            logger.LogInformation("Payment {PaymentId}: bankResult {BankTxnId} for a finished workflow, already recorded", callback.PaymentId, callback.BankTxnId);
+        }
+    }
+
+    /// <summary>
+    /// The <c>resolve</c> update under id <c>resolve-{paymentId}-{round}</c> (a retried request joins it), waiting at most
+    /// <see cref="DecisionDeadline"/> for the workflow to record the decision and move the payment to PROCESSING.
+    /// </summary>
+    public async Task<DecisionAnswer> DecideAsync(string paymentId, int round, Decision decision, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(DecisionDeadline);
+        var handle = client.GetWorkflowHandle<PaymentCompletionWorkflow>(Identifiers.CompletionWorkflowId(paymentId));
+        try
+        {
+            var accepted = await handle.ExecuteUpdateAsync(
+                workflow => workflow.DecideAsync(decision),
+                new WorkflowUpdateOptions(Identifiers.ResolveUpdateId(paymentId, round)) { Rpc = new RpcOptions { CancellationToken = deadline.Token } });
+            return new DecisionAnswer(DecisionOutcome.Accepted, accepted);
+        }
+        catch (WorkflowUpdateFailedException e)
+        {
+            return new DecisionAnswer(DecisionOutcome.Rejected, Detail: e.InnerException?.Message ?? e.Message);
+        }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            return e.Message.Contains("completed", StringComparison.OrdinalIgnoreCase)
+                ? new DecisionAnswer(DecisionOutcome.Rejected, Detail: $"The workflow of payment {paymentId} has finished.")
+                : new DecisionAnswer(DecisionOutcome.NotFound, Detail: e.Message);
+        }
+        catch (Exception e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                                  && e is OperationCanceledException or RpcException or WorkflowUpdateRpcTimeoutOrCanceledException)
+        {
+            logger.LogWarning("Payment {PaymentId}: decision {Action} not answered within {Deadline}", paymentId, decision.Action, DecisionDeadline);
+            return new DecisionAnswer(DecisionOutcome.Unanswered);
+        }
+    }
+
+    /// <summary>Starts <c>late-debit-{paymentId}-{bankTxnId}</c> once per late bank transaction (a repeat finds it).</summary>
+    public async Task StartLateDebitRefundAsync(BankCallback callback, CancellationToken cancellationToken)
+    {
+        var workflowOptions = new WorkflowOptions(Identifiers.LateDebitWorkflowId(callback.PaymentId, callback.BankTxnId), PaymentsTemporal.TaskQueue)
         {
             IdReusePolicy = WorkflowIdReusePolicy.RejectDuplicate,
             Rpc = new RpcOptions { CancellationToken = cancellationToken },
         };
+        var input = new LateDebitRefundInput(callback.PaymentId, callback.BankTxnId, callback.Amount, callback.Currency);
         try
         {
-            await client.StartWorkflowAsync((PaymentCompletionWorkflow workflow) => workflow.RunAsync(input), options);
-            logger.LogInformation("Payment {PaymentId}: completion workflow {WorkflowId} started", callback.PaymentId, options.Id);
+            await client.StartWorkflowAsync((LateDebitRefundWorkflow workflow) => workflow.RunAsync(input), workflowOptions);
+            logger.LogWarning("Payment {PaymentId}: late debit {BankTxnId} after the close, refund workflow started", callback.PaymentId, callback.BankTxnId);
         }
         catch (WorkflowAlreadyStartedException)
         {
-            logger.LogInformation("Payment {PaymentId}: completion workflow {WorkflowId} already exists", callback.PaymentId, options.Id);
+            logger.LogInformation("Payment {PaymentId}: late debit {BankTxnId} already being returned", callback.PaymentId, callback.BankTxnId);
         }
     }
 
@@ -52,10 +152,6 @@ internal sealed class PaymentWorkflows(ITemporalClient client, TimeProvider cloc
             return null;
         }
     }
-
-    public Task SignalResolveAsync(string paymentId, Decision decision) =>
-        client.GetWorkflowHandle<PaymentCompletionWorkflow>(Identifiers.CompletionWorkflowId(paymentId))
-            .SignalAsync(workflow => workflow.ResolveAsync(decision));
 
     public Task SignalRetryNowAsync(string paymentId) =>
         client.GetWorkflowHandle<MerchantNotificationWorkflow>(Identifiers.NotificationWorkflowId(paymentId))
@@ -84,4 +180,14 @@ internal sealed class PaymentWorkflows(ITemporalClient client, TimeProvider cloc
         await client.StartWorkflowAsync((MerchantNotificationWorkflow workflow) => workflow.RunAsync(input), options);
         logger.LogInformation("Payment {PaymentId}: new notification round started after GAVE_UP", payment.PaymentId);
     }
+
+    private PaymentCompletionInput CompletionInput(string paymentId) =>
+        new(paymentId, BankQuerySchedule: DelayList.Parse(options.Value.Bank.QuerySchedule), ExpireAfter: options.Value.Orders.ExpireAfter);
+
+    private static WorkflowOptions CompletionOptions(string paymentId, CancellationToken cancellationToken) =>
+        new(Identifiers.CompletionWorkflowId(paymentId), PaymentsTemporal.TaskQueue)
+        {
+            IdReusePolicy = WorkflowIdReusePolicy.RejectDuplicate,
+            Rpc = new RpcOptions { CancellationToken = cancellationToken },
+        };
 }

@@ -32,9 +32,11 @@ public sealed class ManualResolution_Specs(WorkflowEnvironmentFixture fixture)
         Assert.Equal((payment.MerchantId, "SUSPENDED"), await _world.SearchAttributesAsync(handle));
 
         await _world.SetMerchantAsync(payment, PartyStatus.Active);
-        // As the API does it: compare-and-set out of SUSPENDED, then the signal.
-        Assert.Equal(ResolutionOutcome.Moved, await fixture.Get<PaymentOrderStore>().ResolveAsync(payment.PaymentId, ResolutionAction.Retry));
-        await handle.SignalAsync(wf => wf.ResolveAsync(new Resolution(ResolutionAction.Retry, "merchant unfrozen")));
+        // As the API does it: the resolve update, answered once the decision is recorded and the payment PROCESSING.
+        await handle.ExecuteUpdateAsync(wf => wf.DecideAsync(new Resolution(ResolutionAction.Retry, "merchant unfrozen")));
+        var decided = await _world.ViewAsync(payment);
+        Assert.Equal(PaymentStatus.Processing, decided.Status);
+        Assert.Equal((ResolutionAction.Retry, ResolutionSource.Api), (Assert.Single(decided.Resolutions).Action, decided.Resolutions[0].Source));
         var result = await handle.GetResultAsync();
 
         Assert.Equal(PaymentStatus.Paid, result.Status);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Payments.Activities.Bank;
 using Payments.Activities.Refunds;
 using Payments.Activities.Tests.Support;
 using Payments.Domain;

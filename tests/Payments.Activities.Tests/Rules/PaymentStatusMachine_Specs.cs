@@ -9,10 +9,11 @@ public sealed class PaymentStatusMachine_Specs
     {
         { PaymentStatus.Created, PaymentStatus.Processing },
         { PaymentStatus.Created, PaymentStatus.Failed },
+        { PaymentStatus.Created, PaymentStatus.Closed },
         { PaymentStatus.Processing, PaymentStatus.Paid },
         { PaymentStatus.Processing, PaymentStatus.Suspended },
         { PaymentStatus.Suspended, PaymentStatus.Processing },
-        { PaymentStatus.Suspended, PaymentStatus.Refunded },
+        { PaymentStatus.Processing, PaymentStatus.Refunded },
     };
 
     [Fact]
@@ -32,6 +33,7 @@ public sealed class PaymentStatusMachine_Specs
     [InlineData(PaymentStatus.Paid, true)]
     [InlineData(PaymentStatus.Failed, true)]
     [InlineData(PaymentStatus.Refunded, true)]
+    [InlineData(PaymentStatus.Closed, true)]
     [InlineData(PaymentStatus.Suspended, false)]
     public void IsFinal_Status_NoMoveOut(PaymentStatus status, bool final)
     {

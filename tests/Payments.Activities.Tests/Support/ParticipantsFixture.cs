@@ -70,8 +70,10 @@ public sealed class ParticipantsFixture : IAsyncLifetime
     public async Task<PaymentOrder> CreateProcessingPaymentAsync(string merchantId, string userId, long amount = 10_000)
     {
         var order = await CreatePaymentAsync(merchantId, userId, amount);
-        await Get<PaymentOrderStore>().RecordBankCallbackAsync(
+        await Get<PaymentOrderStore>().RecordBankResultAsync(
             new BankCallback(order.PaymentId, NewId("b"), amount, order.Currency, BankResult.Success, DateTimeOffset.UtcNow));
+        // The workflow's first move once it has the bank's result.
+        await ExecuteAsync("UPDATE orders.payments SET status = 'PROCESSING', step = 'TRYING' WHERE payment_id = @id", ("id", order.PaymentId));
         return order;
     }
 

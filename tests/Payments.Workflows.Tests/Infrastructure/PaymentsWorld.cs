@@ -19,6 +19,8 @@ internal sealed record TestPayment(string PaymentId, string MerchantId, string U
 /// <summary>The steps a test takes in the world around the workflows: parties, orders, bank callbacks, and reading the results.</summary>
 internal sealed class PaymentsWorld(WorkflowEnvironmentFixture fixture)
 {
+    public static readonly DateTimeOffset PaidAt = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
     public ITemporalClient Client => fixture.Client;
 
     /// <summary>A merchant whose notify endpoint answers attempt n with <paramref name="merchantAnswers"/>(n) (default: success).</summary>
@@ -36,21 +38,34 @@ internal sealed class PaymentsWorld(WorkflowEnvironmentFixture fixture)
         return new TestPayment(created.Order!.PaymentId, merchantId, userId, created.Order.MerchantOrderNo, amount, $"B-{suffix}");
     }
 
-    /// <summary>What the bank callback endpoint does: record the callback on the order, then start the workflow.</summary>
+    /// <summary>What the API does: the workflow starts at the order's creation, then the callback is recorded and signalled.</summary>
     public async Task<WorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult>> StartCompletionAsync(
         TestPayment payment, BankResult result = BankResult.Success, ITemporalClient? client = null)
     {
-        var paidAt = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-        var callback = new BankCallback(payment.PaymentId, payment.BankTxnId, payment.Amount, "CNY", result, paidAt);
-        var recorded = await fixture.Get<PaymentOrderStore>().RecordBankCallbackAsync(callback);
-        Assert.Equal(BankCallbackOutcome.Recorded, recorded.Outcome);
-        var input = new PaymentCompletionInput(payment.PaymentId, payment.BankTxnId, result, payment.Amount, "CNY", paidAt);
-        return await (client ?? Client).StartWorkflowAsync(
+        var handle = await StartAtCreationAsync(payment, client);
+        await DeliverBankResultAsync(payment, handle, result);
+        return handle;
+    }
+
+    /// <summary>What <c>POST /api/payments</c> does after the insert; the bank query schedule given (none by default).</summary>
+    public Task<WorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult>> StartAtCreationAsync(
+        TestPayment payment, ITemporalClient? client = null, IReadOnlyList<TimeSpan>? querySchedule = null)
+    {
+        var input = new PaymentCompletionInput(payment.PaymentId, BankQuerySchedule: querySchedule ?? [], ExpireAfter: TimeSpan.FromMinutes(30));
+        return (client ?? Client).StartWorkflowAsync(
             (PaymentCompletionWorkflow wf) => wf.RunAsync(input),
             new WorkflowOptions(Identifiers.CompletionWorkflowId(payment.PaymentId), PaymentsTemporal.TaskQueue)
             {
                 IdReusePolicy = WorkflowIdReusePolicy.RejectDuplicate,
             });
+    }
+
+    /// <summary>What the bank callback endpoint does: record the bank's facts on the order, then signal <c>bankResult</c>.</summary>
+    public async Task DeliverBankResultAsync(TestPayment payment, WorkflowHandle handle, BankResult result = BankResult.Success)
+    {
+        var callback = new BankCallback(payment.PaymentId, payment.BankTxnId, payment.Amount, "CNY", result, PaidAt);
+        Assert.Equal(BankCallbackOutcome.Recorded, (await fixture.Get<PaymentOrderStore>().RecordBankResultAsync(callback)).Outcome);
+        await handle.SignalAsync("bankResult", [new BankResultSignal(payment.BankTxnId, result, payment.Amount, "CNY", PaidAt)]);
     }
 
     public WorkflowHandle<MerchantNotificationWorkflow, NotificationState> Notification(TestPayment payment) =>

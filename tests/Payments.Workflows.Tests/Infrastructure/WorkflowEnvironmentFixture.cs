@@ -104,6 +104,7 @@ public sealed class WorkflowEnvironmentFixture : IAsyncLifetime
             ["ConnectionStrings:Payments"] = connectionString,
             ["Temporal:Address"] = temporalAddress,
             ["Payments:Bank:RefundUrl"] = refundUrl.ToString(),
+            ["Payments:BankSecret"] = "test-bank-secret",
         });
         builder.Logging.ClearProviders();
         builder.Services.AddPaymentsWorker(builder.Configuration);

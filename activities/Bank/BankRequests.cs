@@ -1,0 +1,28 @@
+using System.Globalization;
+using System.Text;
+using Payments.Domain;
+
+namespace Payments.Activities.Bank;
+
+public static class BankHeaders
+{
+    public const string Timestamp = "X-Bank-Timestamp";
+    public const string Signature = "X-Bank-Signature";
+}
+
+/// <summary>
+/// Signs the platform's requests to the bank like the bank signs its callbacks: HMAC-SHA256 with the bank secret over
+/// <c>timestamp + "." + body</c>, or <c>timestamp + "." + path</c> (as sent, percent-encoded, no query) for a request without one.
+/// </summary>
+public static class BankRequests
+{
+    public static void Sign(HttpRequestMessage request, string secret, DateTimeOffset now, ReadOnlySpan<byte> body)
+    {
+        var timestamp = now.ToUnixTimeSeconds();
+        request.Headers.Add(BankHeaders.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(BankHeaders.Signature, Signatures.Sign(secret, timestamp, body));
+    }
+
+    public static void SignPath(HttpRequestMessage request, string secret, DateTimeOffset now) =>
+        Sign(request, secret, now, Encoding.UTF8.GetBytes(request.RequestUri!.AbsolutePath));
+}
