@@ -1,4 +1,5 @@
 using Payments.Workflows.Tests.Infrastructure;
+using Temporalio.Common;
 using Temporalio.Worker;
 
 namespace Payments.Workflows.Tests;
@@ -17,5 +18,17 @@ public sealed class Replay_Specs
         var result = await new WorkflowReplayer(Histories.ReplayerOptions).ReplayWorkflowAsync(history, throwOnReplayFailure: false);
 
         Assert.Null(result.ReplayFailure);
+    }
+
+    [Fact]
+    public async Task Replay_HistoryAChangedWorkflowWouldNotWrite_FailsAsNonDeterministic()
+    {
+        var saved = await Histories.LoadAsync("completion-paid");
+        // As if the code had moved the points try before the fund try without a patch.
+        var broken = WorkflowHistory.FromJson(saved.Id, saved.ToJson().Replace("\"TryCredit\"", "\"TryAward\"", StringComparison.Ordinal));
+
+        var result = await new WorkflowReplayer(Histories.ReplayerOptions).ReplayWorkflowAsync(broken, throwOnReplayFailure: false);
+
+        Assert.IsType<Temporalio.Exceptions.WorkflowNondeterminismException>(result.ReplayFailure);
     }
 }

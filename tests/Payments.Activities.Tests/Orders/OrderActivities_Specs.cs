@@ -57,7 +57,7 @@ public sealed class OrderActivities_Specs(ParticipantsFixture fixture) : IClassF
     }
 
     [Theory]
-    [InlineData(PaymentStatus.Refunded)]
+    [InlineData(PaymentStatus.Closed)]
     [InlineData(PaymentStatus.Created)]
     [InlineData(PaymentStatus.Failed)]
     public async Task MoveStatus_IllegalMove_FailsNonRetryableAndChangesNothing(PaymentStatus target)
@@ -69,7 +69,7 @@ public sealed class OrderActivities_Specs(ParticipantsFixture fixture) : IClassF
 
         Assert.Equal((ParticipantErrors.IllegalTransition, true), (refusal.ErrorType, refusal.NonRetryable));
         var view = (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!;
-        Assert.Equal((PaymentStatus.Processing, PaymentStep.Received), (view.Status, view.Step));
+        Assert.Equal((PaymentStatus.Processing, PaymentStep.Trying), (view.Status, view.Step));
     }
 
     [Fact]

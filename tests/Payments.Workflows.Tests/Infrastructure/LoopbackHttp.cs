@@ -24,6 +24,7 @@ internal sealed class LoopbackHttp : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Func<int, (int Status, string Body)>> _answers = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ReceivedNotification>> _notifications = new();
     private readonly ConcurrentQueue<string> _refundIds = new();
+    private int _refundsToRefuse;
 
     private LoopbackHttp(WebApplication app) => _app = app;
 
@@ -32,6 +33,9 @@ internal sealed class LoopbackHttp : IAsyncDisposable
     public Uri RefundUrl => new(BaseAddress, "bank/refunds");
 
     public IEnumerable<string> RefundIds => _refundIds;
+
+    /// <summary>The bank refuses the next refund request with 422 (a final answer).</summary>
+    public void RefuseNextRefund() => Interlocked.Increment(ref _refundsToRefuse);
 
     public static async Task<LoopbackHttp> StartAsync()
     {
@@ -75,6 +79,11 @@ internal sealed class LoopbackHttp : IAsyncDisposable
     private async Task<IResult> RefundAsync(HttpRequest request)
     {
         using var body = await JsonDocument.ParseAsync(request.Body);
+        if (Interlocked.Decrement(ref _refundsToRefuse) >= 0)
+        {
+            return Results.Problem("account closed", statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+        Interlocked.Exchange(ref _refundsToRefuse, 0);
         _refundIds.Enqueue(body.RootElement.GetProperty("refundId").GetString()!);
         return Results.Ok(new { result = "accepted" });
     }

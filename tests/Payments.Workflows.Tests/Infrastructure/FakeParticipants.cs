@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using Payments.Activities;
+using Payments.Activities.Bank;
+using Payments.Activities.Notifications;
+using Payments.Activities.Orders;
+using Payments.Activities.Refunds;
+using Payments.Activities.Tcc;
+using Payments.Domain;
+using Temporalio.Activities;
+using Temporalio.Client;
+using Temporalio.Exceptions;
+using Temporalio.Worker;
+
+namespace Payments.Workflows.Tests.Infrastructure;
+
+/// <summary>
+/// The participants replaced by test implementations (as the Temporal samples do), for one payment on a task queue of
+/// its own: the order row (status, bank result, decisions), the bank's scripted answers, and what each step saw.
+/// </summary>
+internal sealed class FakeParticipants
+{
+    private readonly ConcurrentQueue<BankQueryAnswer> _bankAnswers = new();
+    private readonly ConcurrentQueue<string> _refundRefusals = new();
+    private readonly object _row = new();
+
+    public FakeParticipants(string paymentId, DateTimeOffset createdAt)
+    {
+        PaymentId = paymentId;
+        CreatedAt = createdAt;
+    }
+
+    public string PaymentId { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public string TaskQueue { get; } = $"fakes-{Guid.NewGuid():N}";
+
+    public PaymentStatus Status { get; private set; } = PaymentStatus.Created;
+
+    public string? LastError { get; private set; }
+
+    public RecordedBankResult? Recorded { get; private set; }
+
+    /// <summary>When each status query was asked (the workflow's clock).</summary>
+    public ConcurrentQueue<DateTimeOffset> Queries { get; } = new();
+
+    public ConcurrentQueue<PaymentDecision> Decisions { get; } = new();
+
+    public ConcurrentQueue<PaymentStatus> Moves { get; } = new();
+
+    public ConcurrentQueue<string> Refunds { get; } = new();
+
+    public ConcurrentQueue<PaymentStatus> Notified { get; } = new();
+
+    /// <summary>The fund try's refusal (an error type such as MerchantFrozen), or null to reserve.</summary>
+    public string? FundTryRefusal { get; set; }
+
+    /// <summary>The points try fails with a transient error on every attempt.</summary>
+    public bool PointsTryBroken { get; set; }
+
+    /// <summary>Answered by the bank to each query in turn; when none is left, <see cref="DefaultBankAnswer"/>.</summary>
+    public FakeParticipants Answers(params BankQueryAnswer[] answers)
+    {
+        foreach (var answer in answers)
+        {
+            _bankAnswers.Enqueue(answer);
+        }
+        return this;
+    }
+
+    public BankQueryAnswer DefaultBankAnswer { get; set; } = new(BankQueryKind.Error, Error: "HTTP 503");
+
+    public void RefuseNextRefund(string why) => _refundRefusals.Enqueue(why);
+
+    /// <summary>A callback recorded on the row behind the workflow's back (it races the query or the close).</summary>
+    public void RecordBehindTheWorkflow(BankResult result)
+    {
+        lock (_row)
+        {
+            Recorded ??= new RecordedBankResult("B-race", result, CreatedAt);
+        }
+    }
+
+    public BankQueryAnswer Debited(string bankTxnId = "B-queried", long amount = 10_000) =>
+        new(BankQueryKind.Record, new BankCallback(PaymentId, bankTxnId, amount, "CNY", BankResult.Success, CreatedAt.AddMinutes(1)));
+
+    public TemporalWorker Worker(ITemporalClient client) => new(
+        client,
+        new TemporalWorkerOptions(TaskQueue).AddAllActivities(this).AddWorkflow<PaymentCompletionWorkflow>().AddWorkflow<MerchantNotificationWorkflow>());
+
+    public Task<WorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult>> StartAsync(ITemporalClient client, params TimeSpan[] querySchedule)
+    {
+        var input = new PaymentCompletionInput(PaymentId, BankQuerySchedule: querySchedule, ExpireAfter: TimeSpan.FromMinutes(30));
+        return client.StartWorkflowAsync(
+            (PaymentCompletionWorkflow wf) => wf.RunAsync(input), new WorkflowOptions(Identifiers.CompletionWorkflowId(PaymentId), TaskQueue));
+    }
+
+    [Activity("LoadPayment")]
+    public PaymentFacts LoadPayment(string paymentId) => new(
+        paymentId, "m_fake", "A-1", "u_fake", 10_000, "CNY", 60, 9_940, 100, "http://127.0.0.1:9/notify", Status, Recorded?.BankTxnId, Recorded?.PaidAt,
+        CreatedAt, CreatedAt.AddMinutes(30), Recorded?.Result);
+
+    [Activity("MoveStatus")]
+    public void MoveStatus(StatusMove move)
+    {
+        lock (_row)
+        {
+            if (Status != move.To && !PaymentStatusMachine.CanMove(Status, move.To))
+            {
+                throw ParticipantErrors.Refusal(ParticipantErrors.IllegalTransition, $"{Status} → {move.To}");
+            }
+            Status = move.To;
+            LastError = move.LastError;
+            Moves.Enqueue(move.To);
+        }
+    }
+
+    [Activity("RecordProgress")]
+    public void RecordProgress(PaymentProgress progress)
+    {
+    }
+
+    [Activity("RecordBankResult")]
+    public BankCallbackResult RecordBankResult(BankCallback result)
+    {
+        lock (_row)
+        {
+            if (result.Amount != 10_000)
+            {
+                return new BankCallbackResult(BankCallbackOutcome.Mismatch, Recorded);
+            }
+            if (Recorded is null && Status == PaymentStatus.Created)
+            {
+                Recorded = new RecordedBankResult(result.BankTxnId, result.Result, result.PaidAt ?? CreatedAt);
+                return new BankCallbackResult(BankCallbackOutcome.Recorded, Recorded);
+            }
+            return new BankCallbackResult(Recorded?.BankTxnId == result.BankTxnId ? BankCallbackOutcome.Duplicate : BankCallbackOutcome.Conflict, Recorded);
+        }
+    }
+
+    [Activity("CloseUnpaid")]
+    public CloseOutcome CloseUnpaid(string paymentId)
+    {
+        lock (_row)
+        {
+            if (Recorded is not null)
+            {
+                return new CloseOutcome(false, Recorded);
+            }
+            Status = PaymentStatus.Closed;
+            return new CloseOutcome(true, null);
+        }
+    }
+
+    [Activity("RecordDecision")]
+    public void RecordDecision(PaymentDecision decision) => Decisions.Enqueue(decision);
+
+    [Activity("QueryBank")]
+    public BankQueryAnswer QueryBank(string paymentId)
+    {
+        Queries.Enqueue(ActivityExecutionContext.Current.Info.CurrentAttemptScheduledTime);
+        return _bankAnswers.TryDequeue(out var answer) ? answer : DefaultBankAnswer;
+    }
+
+    [Activity("TryCredit")]
+    public TccOutcome TryCredit(TccRequest request) =>
+        FundTryRefusal is { } refusal ? throw ParticipantErrors.Refusal(refusal, "refused by the test") : TccOutcome.Applied;
+
+    [Activity("ConfirmCredit")]
+    public TccOutcome ConfirmCredit(TccRequest request) => TccOutcome.Applied;
+
+    [Activity("CancelCredit")]
+    public TccOutcome CancelCredit(TccRequest request) => TccOutcome.Applied;
+
+    [Activity("TryAward")]
+    public TccOutcome TryAward(TccRequest request) =>
+        PointsTryBroken ? throw new InvalidOperationException("points account unreachable") : TccOutcome.Applied;
+
+    [Activity("ConfirmAward")]
+    public TccOutcome ConfirmAward(TccRequest request) => TccOutcome.Applied;
+
+    [Activity("CancelAward")]
+    public TccOutcome CancelAward(TccRequest request) => TccOutcome.Applied;
+
+    [Activity("PostPaymentVoucher")]
+    public string PostPaymentVoucher(Activities.Accounting.PaymentVoucherRequest request) => $"vch_{request.PaymentId}";
+
+    [Activity("PostRefundVoucher")]
+    public string PostRefundVoucher(Activities.Accounting.RefundVoucherRequest request) => $"vch_{request.PaymentId}";
+
+    [Activity("RequestRefund")]
+    public RefundReceipt RequestRefund(RefundRequest request)
+    {
+        if (_refundRefusals.TryDequeue(out var why))
+        {
+            throw ParticipantErrors.Refusal(ParticipantErrors.RefundRejected, why);
+        }
+        Refunds.Enqueue(request.RefundId);
+        return new RefundReceipt(request.RefundId, 200);
+    }
+
+    [Activity("GetNotificationSettings")]
+    public NotificationSettings GetNotificationSettings() => new([TimeSpan.Zero], 50);
+
+    [Activity("AttemptNotification")]
+    public NotificationAttemptRecord AttemptNotification(NotificationRequest request)
+    {
+        Notified.Enqueue(request.Status);
+        return new NotificationAttemptRecord(request.Number, request.At, 200, NotificationOutcome.Delivered, null);
+    }
+
+    [Activity("RecordNotificationOutcome")]
+    public void RecordNotificationOutcome(NotificationStatusUpdate update)
+    {
+    }
+}
