@@ -47,9 +47,12 @@ public sealed class Resolution_Specs(ApiFixture api) : IDisposable
         await Client.WaitForPaymentAsync(paymentId, p => (string?)p["status"] == "SUSPENDED");
 
         using var accepted = await Client.Operator.PostAsJsonAsync($"/api/payments/{paymentId}/resolution", new { action = "REFUND", reason = "user frozen" });
+        var decided = await Client.GetAsync($"/api/payments/{paymentId}");
         var refunded = await Client.WaitForPaymentAsync(paymentId, p => (string?)p["step"] == "DONE" && (string?)p["notification"] == "DELIVERED");
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.NotEqual("SUSPENDED", (string?)decided["status"]);
+        Assert.Null((string?)decided["lastError"]);
         Assert.Equal("REFUNDED", (string?)refunded["status"]);
         var voucher = Assert.Single((await Client.GetNodeAsync($"/api/accounting/vouchers?paymentId={paymentId}")).AsArray())!;
         var lines = voucher["lines"]!.AsArray().Select(l => ((string)l!["account"]!, (long)l["debit"]!, (long)l["credit"]!)).ToList();
@@ -78,6 +81,58 @@ public sealed class Resolution_Specs(ApiFixture api) : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         await PaymentsClient.ProblemAsync(second, HttpStatusCode.Conflict);
         Assert.Equal("REFUNDED", (string?)(await Client.WaitForPaymentAsync(paymentId, p => (string?)p["step"] == "DONE"))["status"]);
+    }
+
+    [Fact]
+    public async Task Refund_RefusedByTheBankThenDecidedAgain_SuspendedWithLastErrorThenRefunded()
+    {
+        var shop = await Client.NewShopAsync();
+        var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, _merchant.NotifyUrl))["paymentId"]!;
+        await PostAsync($"/api/users/{shop.UserId}/freeze");
+        await BankCallback_Specs.AssertSuccessAsync(await Client.SendCallbackAsync(paymentId, "B-1", 10000));
+        await Client.WaitForPaymentAsync(paymentId, p => (string?)p["status"] == "SUSPENDED");
+        using (var refusal = await Client.Anonymous.PostAsJsonAsync("/simulator/bank/refunds/refusals", new { paymentId, status = 422, reason = "account closed" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, refusal.StatusCode);
+        }
+
+        using var first = await Client.Operator.PostAsJsonAsync($"/api/payments/{paymentId}/resolution", new { action = "REFUND", reason = "user frozen" });
+        var firstAnswer = await first.Content.ReadFromJsonAsync<JsonObject>();
+        var refused = await Client.WaitForPaymentAsync(paymentId, p => (string?)p["status"] == "SUSPENDED" && p["lastError"] is not null);
+        var listed = await Client.GetNodeAsync($"/api/payments?status=SUSPENDED&merchantId={shop.MerchantId}");
+        using var second = await Client.Operator.PostAsJsonAsync($"/api/payments/{paymentId}/resolution", new { action = "REFUND", reason = "again" });
+        var refunded = await Client.WaitForPaymentAsync(paymentId, p => (string?)p["step"] == "DONE");
+
+        Assert.Equal((HttpStatusCode.Accepted, "PROCESSING"), (first.StatusCode, (string?)firstAnswer!["status"]));
+        Assert.Contains("account closed", (string?)refused["lastError"], StringComparison.Ordinal);
+        Assert.Equal(paymentId, (string?)Assert.Single(listed["items"]!.AsArray())!["paymentId"]);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal(("REFUNDED", null), ((string?)refunded["status"], (string?)refunded["lastError"]));
+        var resolutions = refunded["resolutions"]!.AsArray();
+        Assert.Equal(["user frozen", "again"], resolutions.Select(r => (string?)r!["reason"]));
+        Assert.All(resolutions, r => Assert.Equal(("REFUND", "API"), ((string?)r!["action"], (string?)r["source"])));
+    }
+
+    [Fact]
+    public async Task Resolve_TenConcurrentDecisions_One202NineConflicts()
+    {
+        var shop = await Client.NewShopAsync();
+        var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, _merchant.NotifyUrl))["paymentId"]!;
+        await PostAsync($"/api/users/{shop.UserId}/freeze");
+        await BankCallback_Specs.AssertSuccessAsync(await Client.SendCallbackAsync(paymentId, "B-1", 10000));
+        await Client.WaitForPaymentAsync(paymentId, p => (string?)p["status"] == "SUSPENDED");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            using var response = await Client.Operator.PostAsJsonAsync($"/api/payments/{paymentId}/resolution", new { action = "REFUND", reason = $"operator {i}" });
+            return response.StatusCode;
+        }));
+        var refunded = await Client.WaitForPaymentAsync(paymentId, p => (string?)p["step"] == "DONE");
+
+        Assert.Equal(1, answers.Count(status => status == HttpStatusCode.Accepted));
+        Assert.Equal(9, answers.Count(status => status == HttpStatusCode.Conflict));
+        Assert.Equal("REFUNDED", (string?)refunded["status"]);
+        Assert.Single(refunded["resolutions"]!.AsArray());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class BankResult_Specs(WorkflowEnvironmentFixture fixture)
         fakes.Answers(new BankQueryAnswer(BankQueryKind.Error, Error: "HTTP 503"), fakes.Debited());
         using var worker = fakes.Worker(fixture.Client);
 
-        var result = await worker.ExecuteAsync(async () => await (await fakes.StartAsync(fixture.Client, Schedule)).GetResultAsync());
+        var result = await fakes.RunAsync(worker, fixture.Client, async () => await (await fakes.StartAsync(fixture.Client, Schedule)).GetResultAsync());
 
         Assert.Equal(PaymentStatus.Paid, result.Status);
         Assert.Equal([fakes.CreatedAt.AddMinutes(1), fakes.CreatedAt.AddMinutes(5)], fakes.Queries.Select(Minute));
@@ -36,7 +36,7 @@ public sealed class BankResult_Specs(WorkflowEnvironmentFixture fixture)
         fakes.DefaultBankAnswer = new BankQueryAnswer(BankQueryKind.NoRecord);
         using var worker = fakes.Worker(fixture.Client);
 
-        var result = await worker.ExecuteAsync(async () => await (await fakes.StartAsync(fixture.Client, [.. Schedule, TimeSpan.FromMinutes(45)])).GetResultAsync());
+        var result = await fakes.RunAsync(worker, fixture.Client, async () => await (await fakes.StartAsync(fixture.Client, [.. Schedule, TimeSpan.FromMinutes(45)])).GetResultAsync());
 
         Assert.Equal(new PaymentCompletionResult(PaymentStatus.Closed, null), result);
         // The offset past expiry is dropped; the last query is the one at expiry.
@@ -53,7 +53,7 @@ public sealed class BankResult_Specs(WorkflowEnvironmentFixture fixture)
         fakes.DefaultBankAnswer = new BankQueryAnswer(BankQueryKind.Error, Error: "HTTP 500");
         using var worker = fakes.Worker(fixture.Client);
 
-        var result = await worker.ExecuteAsync(async () =>
+        var result = await fakes.RunAsync(worker, fixture.Client, async () =>
         {
             var handle = await fakes.StartAsync(fixture.Client);
             await fixture.Environment.DelayAsync(TimeSpan.FromHours(3));
@@ -75,7 +75,7 @@ public sealed class BankResult_Specs(WorkflowEnvironmentFixture fixture)
         fakes.DefaultBankAnswer = new BankQueryAnswer(BankQueryKind.NoRecord);
         using var worker = fakes.Worker(fixture.Client);
 
-        var result = await worker.ExecuteAsync(async () =>
+        var result = await fakes.RunAsync(worker, fixture.Client, async () =>
         {
             var handle = await fakes.StartAsync(fixture.Client);
             // The callback's compare-and-set wins the row just before the close; its signal comes later, if ever.
@@ -95,7 +95,7 @@ public sealed class BankResult_Specs(WorkflowEnvironmentFixture fixture)
         fakes.Answers(fakes.Debited("B-same"));
         using var worker = fakes.Worker(fixture.Client);
 
-        var result = await worker.ExecuteAsync(async () =>
+        var result = await fakes.RunAsync(worker, fixture.Client, async () =>
         {
             var handle = await fakes.StartAsync(fixture.Client, Schedule);
             await handle.SignalAsync(wf => wf.BankResultAsync(new BankResultSignal("B-same", BankResult.Success, 10_000, "CNY", null)));

@@ -20,7 +20,7 @@ public sealed class Decision_Specs(WorkflowEnvironmentFixture fixture)
         fakes.RefuseNextRefund("HTTP 422 account closed");
         using var worker = fakes.Worker(fixture.Client);
 
-        var result = await worker.ExecuteAsync(async () =>
+        var result = await fakes.RunAsync(worker, fixture.Client, async () =>
         {
             var handle = await StartSuspendedAsync(fakes);
             Assert.Equal(new Resolution(ResolutionAction.Refund, "first"), await DecideAsync(handle, ResolutionAction.Refund, "first", round: 1));
@@ -47,7 +47,7 @@ public sealed class Decision_Specs(WorkflowEnvironmentFixture fixture)
         fakes.RefuseNextRefund("HTTP 400");
         using var worker = fakes.Worker(fixture.Client);
 
-        var result = await worker.ExecuteAsync(async () =>
+        var result = await fakes.RunAsync(worker, fixture.Client, async () =>
         {
             var handle = await StartSuspendedAsync(fakes);
             await DecideAsync(handle, ResolutionAction.Refund, "refund", round: 1);
@@ -68,7 +68,7 @@ public sealed class Decision_Specs(WorkflowEnvironmentFixture fixture)
         fakes.PointsTryBroken = true;
         using var worker = fakes.Worker(fixture.Client);
 
-        var status = await worker.ExecuteAsync(async () => await WaitForOperatorAsync(await StartSuspendedAsync(fakes)));
+        var status = await fakes.RunAsync(worker, fixture.Client, async () => await WaitForOperatorAsync(await StartSuspendedAsync(fakes)));
 
         Assert.Equal((PaymentStatus.Suspended, BranchState.Cancelled, BranchState.Cancelled), (status.Status, status.FundAccount, status.PointsAccount));
         Assert.Contains("points account unreachable", status.LastError, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class Decision_Specs(WorkflowEnvironmentFixture fixture)
         var fakes = await SuspendedPaymentAsync(fund: ParticipantErrors.MerchantFrozen);
         using var worker = fakes.Worker(fixture.Client);
 
-        await worker.ExecuteAsync(async () =>
+        await fakes.RunAsync(worker, fixture.Client, async () =>
         {
             var handle = await StartSuspendedAsync(fakes);
             var decisions = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => TryDecideAsync(handle, $"decision {i}")));
