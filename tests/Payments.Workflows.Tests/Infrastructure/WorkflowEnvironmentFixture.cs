@@ -96,7 +96,8 @@ public sealed class WorkflowEnvironmentFixture : IAsyncLifetime
         await client.Connection.OperatorService.AddSearchAttributesAsync(request);
     }
 
-    private static IHost WorkerHost(string temporalAddress, string connectionString, Uri refundUrl)
+    /// <summary>The product's worker registration against a Temporal server and the test database.</summary>
+    internal static IHost WorkerHost(string temporalAddress, string connectionString, Uri refundUrl)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -1,12 +1,8 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Payments.Activities.Merchants;
 using Payments.Activities.Orders;
 using Payments.DevServer;
 using Payments.Domain;
-using Payments.Workers;
 using Payments.Workflows.Tests.Infrastructure;
 using Temporalio.Client;
 
@@ -36,7 +32,7 @@ public sealed class PreviousVersion_Specs(WorkflowEnvironmentFixture fixture) : 
             options.SearchAttributes[attribute.Name] = attribute.ValueType;
         }
         await using var server = await TemporalDevServer.StartAsync(options);
-        using var worker = WorkerHost(server.Target);
+        using var worker = WorkflowEnvironmentFixture.WorkerHost(server.Target, fixture.ConnectionString, fixture.Http.RefundUrl);
         await worker.StartAsync();
         var handle = worker.Services.GetRequiredService<ITemporalClient>().GetWorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult>(Identifiers.CompletionWorkflowId(paymentId));
         var queries = fixture.Get<PaymentQueries>();
@@ -77,20 +73,5 @@ public sealed class PreviousVersion_Specs(WorkflowEnvironmentFixture fixture) : 
             connection);
         insert.Parameters.AddWithValue("id", paymentId);
         await insert.ExecuteNonQueryAsync();
-    }
-
-    private IHost WorkerHost(string temporalAddress)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Payments"] = fixture.ConnectionString,
-            ["Temporal:Address"] = temporalAddress,
-            ["Payments:Bank:RefundUrl"] = fixture.Http.RefundUrl.ToString(),
-            ["Payments:BankSecret"] = "test-bank-secret",
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddPaymentsWorker(builder.Configuration);
-        return builder.Build();
     }
 }
