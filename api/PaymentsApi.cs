@@ -72,8 +72,11 @@ internal static class PaymentsApi
             .MapBankEndpoints()
             .MapResolutionEndpoints()
             .MapNotificationEndpoints()
-            .MapVoucherEndpoints()
-            .MapBankSimulatorEndpoints();
+            .MapVoucherEndpoints();
+        if (app.Configuration.GetValue(BankSimulatorEndpoints.EnabledKey, app.Environment.IsDevelopment()))
+        {
+            app.MapBankSimulatorEndpoints();
+        }
         return app;
     }
 

@@ -8,6 +8,12 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger()
 try
 {
     var builder = Host.CreateApplicationBuilder(args);
+    // The worker signs refund requests with the bank secret: the well-known development one must never sign elsewhere.
+    const string BankSecretKey = "Payments:BankSecret";
+    if (!builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration[BankSecretKey]))
+    {
+        throw new InvalidOperationException($"{BankSecretKey} must be configured outside Development (environment variable Payments__BankSecret).");
+    }
     builder.Services.AddSerilog((services, logger) => logger.ConfigurePayments(builder.Configuration).ReadFrom.Services(services));
     builder.Services.AddPaymentsWorker(builder.Configuration);
     // Leave the worker its graceful shutdown (Temporal:GracefulShutdownTimeout) before the host gives up.

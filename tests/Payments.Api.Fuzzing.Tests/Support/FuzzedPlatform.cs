@@ -24,6 +24,9 @@ public sealed class FuzzedPlatform : IAsyncLifetime
     /// <summary>A notify URL nobody listens on: a notification fails at once and, with a one-slot schedule, gives up.</summary>
     public const string DeadNotifyUrl = "http://127.0.0.1:9/notify";
 
+    private const string OrdersExpireAfter = "Payments:Orders:ExpireAfter";
+    private const string QuietForADay = "1.00:00:00";
+
     private readonly PostgresDatabaseFixture _database = new();
     private TemporalDevServer? _temporal;
     private ApiProcess? _api;
@@ -52,6 +55,7 @@ public sealed class FuzzedPlatform : IAsyncLifetime
         {
             ["ConnectionStrings__Payments"] = _database.ConnectionString,
             ["Temporal__Address"] = _temporal.Target,
+            [OrdersExpireAfter.Replace(":", "__", StringComparison.Ordinal)] = QuietForADay,
         };
         _api = await ApiProcess.StartAsync(settings: settings);
         _worker = WorkerHost(_temporal.Target, _database.ConnectionString, _api.BaseAddress);
@@ -175,6 +179,9 @@ public sealed class FuzzedPlatform : IAsyncLifetime
             ["Payments:Bank:RefundUrl"] = new Uri(api, "/simulator/bank/refunds").ToString(),
             // One attempt: a notification to the dead URL gives up at once, so an accepted payment settles quickly.
             ["Payments:Notify:Schedule"] = "0s",
+            // No order expires and no bank query runs while the fuzzer compares states: nothing moves unasked.
+            [OrdersExpireAfter] = QuietForADay,
+            ["Payments:Bank:QuerySchedule"] = "23h",
         });
         builder.Logging.ClearProviders();
         builder.Services.AddPaymentsWorker(builder.Configuration);
