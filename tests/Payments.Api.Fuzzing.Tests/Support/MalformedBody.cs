@@ -16,22 +16,22 @@ public sealed record MalformedBody(string Label, Func<string, byte[]> Spoil)
         Gen.Elements(Shapes),
         Gen.Choose(1, 10_000).Select(cut => new MalformedBody(
             $"cut short by {cut} bytes", valid => Encoding.UTF8.GetBytes(valid[..Math.Max(0, valid.Length - cut)]))),
-        from field in Gen.Choose(0, 10)
+        from valueIndex in Gen.Choose(0, 10)
         from junk in Gen.Elements("\"", "{", "}", "[", ",", ":", "\\", "'", "/*", "//", "\u0000", "\u0001", "NaN", "undefined", ",,")
-        select new MalformedBody($"'{junk}' before value {field}", valid => Encoding.UTF8.GetBytes(BeforeValue(valid, field, junk))),
+        select new MalformedBody($"'{junk}' before value {valueIndex}", valid => Encoding.UTF8.GetBytes(BeforeValue(valid, valueIndex, junk))),
         from bytes in Gen.ArrayOf(Gen.Choose(0x80, 0xff).Select(b => (byte)b))
         where bytes.Length > 0
         select new MalformedBody($"invalid UTF-8 {Convert.ToHexString(bytes)}", valid => [.. Encoding.UTF8.GetBytes(valid[..^1]), .. bytes, (byte)'}']));
 
     /// <summary>Puts junk where a value starts (after a key's <c>":</c>), never inside a string, where it could still be valid.</summary>
-    private static string BeforeValue(string valid, int field, string junk)
+    private static string BeforeValue(string valid, int valueIndex, string junk)
     {
         var starts = new List<int>();
         for (var at = valid.IndexOf("\":", StringComparison.Ordinal); at >= 0; at = valid.IndexOf("\":", at + 2, StringComparison.Ordinal))
         {
             starts.Add(at + 2);
         }
-        return valid.Insert(starts[field % starts.Count], junk);
+        return valid.Insert(starts[valueIndex % starts.Count], junk);
     }
 
     private static readonly MalformedBody[] Shapes =
