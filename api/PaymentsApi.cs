@@ -73,7 +73,8 @@ internal static class PaymentsApi
             .MapResolutionEndpoints()
             .MapNotificationEndpoints()
             .MapVoucherEndpoints();
-        if (app.Configuration.GetValue(BankSimulatorEndpoints.EnabledKey, app.Environment.IsDevelopment()))
+        // Not configured (or empty): served in Development alone.
+        if (app.Configuration.GetValue<bool?>(BankSimulatorEndpoints.EnabledKey) ?? app.Environment.IsDevelopment())
         {
             app.MapBankSimulatorEndpoints();
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Payments.Activities;
 using Payments.Workers;
 using Payments.Workers.Logging;
 using Serilog;
@@ -10,9 +11,11 @@ try
     var builder = Host.CreateApplicationBuilder(args);
     // The worker signs refund requests with the bank secret: the well-known development one must never sign elsewhere.
     const string BankSecretKey = "Payments:BankSecret";
-    if (!builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration[BankSecretKey]))
+    if (string.IsNullOrWhiteSpace(builder.Configuration[BankSecretKey]))
     {
-        throw new InvalidOperationException($"{BankSecretKey} must be configured outside Development (environment variable Payments__BankSecret).");
+        builder.Configuration[BankSecretKey] = builder.Environment.IsDevelopment()
+            ? ParticipantOptions.DevelopmentBankSecret
+            : throw new InvalidOperationException($"{BankSecretKey} must be configured outside Development (environment variable Payments__BankSecret).");
     }
     builder.Services.AddSerilog((services, logger) => logger.ConfigurePayments(builder.Configuration).ReadFrom.Services(services));
     builder.Services.AddPaymentsWorker(builder.Configuration);
