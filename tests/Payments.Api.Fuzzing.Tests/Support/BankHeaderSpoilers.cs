@@ -49,7 +49,7 @@ public static class BankHeaderSpoilers
     }
 
     private static string Sign(string timestamp, string body, string secret = BankSigner.DevelopmentSecret) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+        BankRequests.Sign(timestamp, Encoding.UTF8.GetBytes(body), secret);
 
     private static string Flip(string hex) => (hex[0] == '0' ? "1" : "0") + hex[1..];
 }

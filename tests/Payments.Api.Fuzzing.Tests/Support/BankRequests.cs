@@ -14,9 +14,12 @@ public static class BankRequests
     public static HttpRequestMessage Callback(byte[] body)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        byte[] message = [.. Encoding.UTF8.GetBytes(timestamp + "."), .. body];
-        return WithHeaders(body, timestamp, Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(BankSigner.DevelopmentSecret), message)));
+        return WithHeaders(body, timestamp, Sign(timestamp, body));
     }
+
+    /// <summary>The contract's signature over the header's text as sent: hex HMAC-SHA256(secret, timestamp + "." + body).</summary>
+    public static string Sign(string timestamp, byte[] body, string secret = BankSigner.DevelopmentSecret) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), (byte[])[.. Encoding.UTF8.GetBytes(timestamp + "."), .. body]));
 
     public static HttpRequestMessage WithHeaders(byte[] body, string? timestamp, string? signature)
     {
