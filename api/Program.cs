@@ -38,6 +38,7 @@ try
     var app = builder.Build();
     app.MapPaymentsApi();
     app.MapHealthEndpoints();
+    StartupBanner.Register(app, embedded);
     await app.RunAsync();
 }
 catch (Exception e) when (e is not HostAbortedException)

@@ -45,6 +45,9 @@ internal sealed partial class ApiProcess : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ASPNETCORE_URLS"] = baseAddress.ToString(),
                 ["Embedded__DataFolder"] = dataFolder,
+                // Tests run side by side: never the fixed 7233/8233 a person's run command uses.
+                ["Embedded__TemporalPort"] = "0",
+                ["Embedded__UiPort"] = "0",
             },
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
