@@ -11,13 +11,15 @@ internal sealed partial class ApiProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private const int SigKill = 9;
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _output;
 
     private readonly bool _ownsDataFolder;
 
-    private ApiProcess(Process process, Uri baseAddress, string dataFolder, bool ownsDataFolder)
+    private ApiProcess(Process process, System.Text.StringBuilder output, Uri baseAddress, string dataFolder, bool ownsDataFolder)
     {
         _ownsDataFolder = ownsDataFolder;
         _process = process;
+        _output = output;
         BaseAddress = baseAddress;
         DataFolder = dataFolder;
     }
@@ -25,6 +27,18 @@ internal sealed partial class ApiProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public string DataFolder { get; }
+
+    /// <summary>Everything the process wrote so far (stdout and stderr).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
@@ -61,7 +75,7 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var api = new ApiProcess(process, baseAddress, dataFolder, ownsDataFolder);
+        var api = new ApiProcess(process, output, baseAddress, dataFolder, ownsDataFolder);
         using var client = api.CreateClient();
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline && !process.HasExited)
@@ -127,7 +141,7 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
