@@ -2,8 +2,8 @@ namespace Payments.DevServer.Http;
 
 /// <summary>
 /// What GET /api/v1/settings answers, in the Temporal UI server's shape (PascalCase keys): no auth, no codec, the
-/// workflow actions this server implements (start, signal, update, cancel, terminate, reset) on, batch operations and
-/// activity commands (pause, unpause, reset an activity) off. The UI reads its version here and gates features on it
+/// workflow actions (start, signal, update, cancel, terminate, reset) on, batch operations and activity commands
+/// (pause, unpause, reset an activity), which this server does not implement, off. The UI reads its version here and gates features on it
 /// (2.38.0 decides the shape of its signal requests).
 /// </summary>
 public sealed record TemporalUiSettings

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -17,7 +18,8 @@ public static class UiSteps
 
     public static async Task OpenTabAsync(this UiSession ui, string tab)
     {
-        await ui.Page.GetByRole(AriaRole.Link, new() { Name = tab }).First.ClickAsync();
+        // A tab's name carries its count badge ("Pending Activities 0").
+        await ui.Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex($"^{tab}( \\d+)?$") }).First.ClickAsync();
         await ui.Page.WaitForURLAsync(url => url.Contains($"/{tab.ToLowerInvariant().Replace(' ', '-')}", StringComparison.Ordinal));
     }
 
