@@ -78,9 +78,12 @@ public sealed class PostgresCluster : IAsyncDisposable
         return await InitAndStartAsync(binaries, folder, ephemeral: false, logger, cancellationToken);
     }
 
+    // Unpooled: a restarted cluster keeps its port, so a pooled connection to the old server would look reusable.
+    private NpgsqlConnection AdminConnection() => new(new NpgsqlConnectionStringBuilder(ConnectionString()) { Pooling = false }.ConnectionString);
+
     public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString());
+        await using var connection = AdminConnection();
         await connection.OpenAsync(cancellationToken);
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
         await create.ExecuteNonQueryAsync(cancellationToken);
@@ -88,7 +91,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public async Task<bool> DatabaseExistsAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString());
+        await using var connection = AdminConnection();
         await connection.OpenAsync(cancellationToken);
         await using var query = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
         return await query.ExecuteScalarAsync(cancellationToken) is not null;

@@ -19,8 +19,9 @@ public static class UiSteps
     public static async Task OpenTabAsync(this UiSession ui, string tab)
     {
         // A tab's name carries its count badge ("Pending Activities 0").
-        await ui.Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex($"^{tab}( \\d+)?$") }).First.ClickAsync();
-        await ui.Page.WaitForURLAsync(url => url.Contains($"/{tab.ToLowerInvariant().Replace(' ', '-')}", StringComparison.Ordinal));
+        var link = ui.Page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex($"^{tab}( \\d+)?$") }).First;
+        await link.ClickAsync();
+        await Expect(link).ToHaveAttributeAsync("aria-selected", "true");
     }
 
     public static async Task FilterAsync(this UiSession ui, string query)
