@@ -59,6 +59,9 @@ internal sealed partial class ApiProcess : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ASPNETCORE_URLS"] = baseAddress.ToString(),
                 ["Embedded__DataFolder"] = dataFolder,
+                // Tests run side by side: never the fixed 7233/8233 a person's run command uses.
+                ["Embedded__TemporalPort"] = "0",
+                ["Embedded__UiPort"] = "0",
             },
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
@@ -138,7 +141,7 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
