@@ -6,6 +6,7 @@ using Payments.Activities;
 using Payments.Domain;
 using Payments.Workflows;
 using Temporalio.Extensions.Hosting;
+using Temporalio.Worker;
 
 namespace Payments.Workers;
 
@@ -73,6 +74,8 @@ public static class PaymentsWorkerRegistration
                 options.MaxConcurrentActivities = settings.Value.MaxConcurrentActivities;
                 options.MaxConcurrentWorkflowTasks = settings.Value.MaxConcurrentWorkflowTasks;
                 options.GracefulShutdownTimeout = settings.Value.GracefulShutdownTimeout;
+                // Answers the __stack_trace query: the Temporal UI's "Call Stack" of a waiting payment.
+                options.WorkflowStackTrace = WorkflowStackTrace.Normal;
             });
         return services;
     }
