@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Payments.Api.Tests.Support;
 
@@ -17,16 +18,19 @@ public sealed class TemporalUnreachable_Specs : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Callback_TemporalUnreachable_Answers503AndTheOrderStillReads()
+    public async Task CreateAndCallback_TemporalUnreachable_Answer503AndTheOrderStaysReadable()
     {
         var shop = await _client.NewShopAsync();
-        var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, "http://127.0.0.1:9/notify"))["paymentId"]!;
+        await PaymentsClient.ProblemAsync(
+            await shop.Client.PostAsJsonAsync("/api/payments", new { merchantOrderNo = "A-1", userId = shop.UserId, amount = 10000, currency = "CNY", notifyUrl = "http://127.0.0.1:9/notify" }),
+            HttpStatusCode.ServiceUnavailable);
+        var order = await _client.GetAsync("/api/merchant/orders/A-1", shop.Client);
+        var paymentId = (string)order["paymentId"]!;
 
         await PaymentsClient.ProblemAsync(await _client.SendCallbackAsync(paymentId, "B-1", 10000), HttpStatusCode.ServiceUnavailable);
 
         var payment = await _client.GetAsync($"/api/payments/{paymentId}");
-        Assert.Equal("PROCESSING", (string?)payment["status"]);
-        Assert.Equal("RECEIVED", (string?)payment["step"]);
+        Assert.Equal(("CREATED", "WAITING_FOR_BANK", "B-1"), ((string?)payment["status"], (string?)payment["step"], (string?)payment["bankTxnId"]));
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
