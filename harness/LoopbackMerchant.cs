@@ -44,12 +44,8 @@ public sealed class LoopbackMerchant : IAsyncDisposable
 
     public static async Task<LoopbackMerchant> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        var port = LoopbackPort.Free();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var merchant = new LoopbackMerchant(app, new Uri($"http://127.0.0.1:{port}"));
+        var (app, address) = LoopbackPort.NewHost();
+        var merchant = new LoopbackMerchant(app, address);
         app.MapPost("/{behaviour}/notify", (string behaviour, HttpContext context) => merchant.AnswerAsync(Enum.Parse<MerchantBehaviour>(behaviour, ignoreCase: true), context));
         await app.StartAsync();
         return merchant;

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Sockets;
 
@@ -5,6 +8,16 @@ namespace Payments.Harness;
 
 public static class LoopbackPort
 {
+    /// <summary>A quiet Kestrel on a free loopback port (not started yet, so routes can be mapped first) and its address.</summary>
+    public static (WebApplication App, Uri Address) NewHost()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var address = new Uri($"http://127.0.0.1:{Free()}");
+        builder.WebHost.UseUrls(address.ToString());
+        return (builder.Build(), address);
+    }
+
     public static int Free()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

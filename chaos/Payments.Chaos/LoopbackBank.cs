@@ -31,12 +31,8 @@ internal sealed class LoopbackBank : IAsyncDisposable
 
     public static async Task<LoopbackBank> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        var port = LoopbackPort.Free();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var bank = new LoopbackBank(app, new Uri($"http://127.0.0.1:{port}/refunds"));
+        var (app, address) = LoopbackPort.NewHost();
+        var bank = new LoopbackBank(app, new Uri(address, "/refunds"));
         app.MapPost("/refunds", (Delegate)bank.RefundAsync);
         await app.StartAsync();
         return bank;
