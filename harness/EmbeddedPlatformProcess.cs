@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Payments.Harness;
@@ -8,11 +7,13 @@ namespace Payments.Harness;
 /// The run command's platform: one API process in embedded mode (its own PostgreSQL, devserver and worker) over a
 /// data folder that outlives it, so it can be killed and started again on the same state.
 /// </summary>
-public sealed partial class EmbeddedPlatformProcess : IAsyncDisposable
+public sealed class EmbeddedPlatformProcess : IAsyncDisposable
 {
     private readonly string _dataFolder;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly string _logFile;
+    private readonly int _temporalPort = LoopbackPort.Free();
+    private readonly int _uiPort = LoopbackPort.Free();
 
     private EmbeddedPlatformProcess(string dataFolder, IReadOnlyDictionary<string, string> settings, Uri apiAddress, string logFile)
     {
@@ -40,10 +41,8 @@ public sealed partial class EmbeddedPlatformProcess : IAsyncDisposable
         Database = "payments",
     }.ConnectionString;
 
-    /// <summary>The embedded devserver's address, as the platform's start-up log announced it last.</summary>
-    public string TemporalAddress => TemporalTarget().Matches(File.ReadAllText(_logFile)) is { Count: > 0 } found
-        ? found[^1].Groups["target"].Value
-        : throw new InvalidOperationException($"The platform's log {_logFile} does not say where its Temporal server listens.");
+    /// <summary>The embedded devserver's address (ports of its own, so it runs beside another platform on this machine).</summary>
+    public string TemporalAddress => $"127.0.0.1:{_temporalPort}";
 
     public static async Task<EmbeddedPlatformProcess> StartAsync(string dataFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken = default)
     {
@@ -70,11 +69,10 @@ public sealed partial class EmbeddedPlatformProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = ApiAddress.ToString(),
             ["Embedded__DataFolder"] = _dataFolder,
+            ["Embedded__TemporalPort"] = $"{_temporalPort}",
+            ["Embedded__UiPort"] = $"{_uiPort}",
         }, _logFile);
         using var client = new PlatformClient(ApiAddress);
         await client.WaitReadyAsync(TimeSpan.FromSeconds(120), cancellationToken);
     }
-
-    [GeneratedRegex(@"Temporal dev server on (?<target>[0-9.]+:[0-9]+)")]
-    private static partial Regex TemporalTarget();
 }
