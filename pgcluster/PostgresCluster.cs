@@ -151,6 +151,40 @@ public sealed class PostgresCluster : IAsyncDisposable
         $"-p {port} -h 127.0.0.1 -c unix_socket_directories='' -c max_connections=300" +
         (ephemeral ? " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" : "");
 
+    /// <summary>
+    /// Whether the cluster's postmaster is alive: the pid in <c>postmaster.pid</c> names a live process. A postmaster
+    /// killed with SIGKILL leaves that file behind with its dead pid.
+    /// </summary>
+    public bool IsRunning()
+    {
+        string pidLine;
+        try
+        {
+            pidLine = File.ReadLines(Path.Combine(DataFolder, "postmaster.pid")).FirstOrDefault() ?? "";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+        return int.TryParse(pidLine, out var pid) && Directory.Exists($"/proc/{pid}");
+    }
+
+    /// <summary>
+    /// Starts the cluster again on its own port, so connection strings handed out stay valid. Fails while the dead
+    /// postmaster's backends still hold its shared memory (they exit within moments of their parent): call again.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await CommandRunner.RunAsync(_binaries.PgCtl,
+            ["-D", DataFolder, "-l", Path.Combine(_clusterFolder, "server.log"), "-w", "-t", "60", "-o", ServerOptions(Port, _ephemeral), "start"],
+            cancellationToken);
+        _logger.LogInformation("PostgreSQL restarted on 127.0.0.1:{Port} in {Folder}", Port, _clusterFolder);
+    }
+
     internal static async Task TryStopAsync(PostgresBinaries binaries, string dataFolder, string mode, CancellationToken cancellationToken)
     {
         try

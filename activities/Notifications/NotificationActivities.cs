@@ -19,7 +19,7 @@ public sealed class NotificationActivities(
     private const int MaxErrorLength = 500;
 
     /// <summary>
-    /// POSTs the notification once (10 s timeout) and records the attempt under its number, whatever happens. A 2xx
+    /// Logs the send, POSTs the notification once (10 s timeout) and records the attempt under its number, whatever happens. A 2xx
     /// answer whose trimmed body is <c>success</c> (any case) is DELIVERED; anything else is a failed attempt, returned.
     /// </summary>
     [Activity]
@@ -27,6 +27,9 @@ public sealed class NotificationActivities(
     {
         var secret = await merchants.GetNotifySecretAsync(request.MerchantId, ActivityCancellation.Token)
             ?? throw ParticipantErrors.Refusal(ParticipantErrors.MerchantNotFound, $"Merchant {request.MerchantId} does not exist.");
+        // The activity's own try number: a try after a crash sends again, and that send is logged too.
+        var @try = ActivityExecutionContext.HasCurrent ? ActivityExecutionContext.Current.Info.Attempt : 1;
+        await store.RecordSendAsync(request.PaymentId, request.NotifyId, request.Number, @try, ActivityCancellation.Token);
         var (httpStatus, outcome, error) = await PostAsync(request, secret);
         var attempt = new NotificationAttemptRecord(request.Number, request.At, httpStatus, outcome, Truncate(error));
         await store.RecordAttemptAsync(request.PaymentId, request.NotifyId, attempt, ActivityCancellation.Token);

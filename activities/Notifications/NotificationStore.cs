@@ -28,6 +28,29 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Logs a POST about to be sent: attempt <paramref name="number"/>'s <paramref name="try"/>-th execution. Written
+    /// before the POST, so a send whose answer was never recorded is in the log all the same.
+    /// </summary>
+    public async Task RecordSendAsync(string paymentId, string notifyId, int number, int @try, CancellationToken cancellationToken = default)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(EnsureNotification(paymentId, notifyId));
+        var insert = new NpgsqlBatchCommand(
+            "INSERT INTO notify.sends (payment_id, number, try) VALUES (@payment, @number, @try) ON CONFLICT DO NOTHING");
+        insert.Parameters.With("payment", paymentId).With("number", number).With("try", @try);
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>How many POSTs were sent for a payment's notification, every try of every attempt.</summary>
+    public async Task<int> CountSendsAsync(string paymentId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*)::int FROM notify.sends WHERE payment_id = @payment");
+        command.Parameters.With("payment", paymentId);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task RecordStatusAsync(NotificationStatusUpdate update, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(

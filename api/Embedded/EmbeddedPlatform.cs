@@ -1,12 +1,13 @@
 using Payments.DevServer;
 using Payments.PgCluster;
 using Payments.Workflows;
+using Serilog.Extensions.Logging;
 
 namespace Payments.Api.Embedded;
 
 /// <summary>
 /// The run command's embedded mode: for each address that is not configured, start the part here —
-/// a private PostgreSQL cluster and our Temporal-compatible server in durable mode, both under the embedded
+/// a private PostgreSQL cluster (supervised: restarted on its port if it dies) and our Temporal-compatible server in durable mode, both under the embedded
 /// data folder, so data survives restarts. Disposing stops what was started, last first, after the host has stopped.
 /// </summary>
 internal sealed class EmbeddedPlatform : IAsyncDisposable
@@ -56,8 +57,11 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         }
         var folder = Path.Combine(DataFolder(configuration), "postgres");
         logger.Information("No {Key} configured: starting a private PostgreSQL cluster in {Folder}", ConnectionStringKey, folder);
-        var cluster = await PostgresCluster.StartPersistentAsync(folder);
+        var clusterLogger = new SerilogLoggerFactory(logger).CreateLogger<PostgresCluster>();
+        var cluster = await PostgresCluster.StartPersistentAsync(folder, clusterLogger);
         _started.Push(cluster);
+        // Restarted on its own port when it dies, so the connection string below stays valid; readiness fails meanwhile.
+        _started.Push(PostgresSupervisor.Watch(cluster, clusterLogger));
         if (!await cluster.DatabaseExistsAsync(DatabaseName))
         {
             await cluster.CreateDatabaseAsync(DatabaseName);

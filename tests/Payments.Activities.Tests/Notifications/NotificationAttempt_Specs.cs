@@ -120,6 +120,20 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Attempt_TriedAgainAfterItsWorkerDied_EverySendTheMerchantReceivedIsLogged()
+    {
+        var (request, _) = await NewRequestAsync("/success");
+        var retried = new ActivityEnvironment { Info = ActivityEnvironment.DefaultInfo with { Attempt = 2 } };
+
+        await _environment.RunAsync(() => Activities.AttemptNotificationAsync(request));
+        await retried.RunAsync(() => Activities.AttemptNotificationAsync(request));
+
+        Assert.Equal(2, _merchant.Received.Count);
+        Assert.Equal(2, await fixture.Get<NotificationStore>().CountSendsAsync(request.PaymentId));
+        Assert.Single((await fixture.Get<NotificationStore>().GetAsync(request.PaymentId)).Attempts);
+    }
+
+    [Fact]
     public async Task RecordOutcome_PendingThenDelivered_ShownInStatusAndPaymentView()
     {
         var (request, _) = await NewRequestAsync("/success");

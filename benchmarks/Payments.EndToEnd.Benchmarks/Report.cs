@@ -1,0 +1,69 @@
+using Spectre.Console;
+
+namespace Payments.EndToEnd.Benchmarks;
+
+/// <summary>CPU per completed payment (ms, over the burst) and over the whole orchestrated run (s), and the peak resident set.</summary>
+public sealed record ProcessRow(string Process, double CpuMsPerPayment, double CpuSeconds, double PeakRssMiB);
+
+/// <summary>Everything one run measured; printed as a table or serialised with <c>--json</c>.</summary>
+public sealed record Report(
+    string Command,
+    string Machine,
+    string LoadAtStart,
+    string LoadAtEnd,
+    int Payments,
+    int OpenLoopPayments,
+    int Concurrency,
+    double CreationsPerSecond,
+    double CreationP99Ms,
+    double CallbacksAcceptedPerSecond,
+    double CompletedPerSecond,
+    Latencies BurstCallbackToPaidMs,
+    Latencies BurstCallbackToReceiptMs,
+    double OpenLoopArrivalsPerSecond,
+    Latencies OpenLoopCallbackToPaidMs,
+    Latencies OpenLoopCallbackToReceiptMs,
+    IReadOnlyList<ProcessRow> Processes,
+    double DatabaseTransactionsPerPayment,
+    double WorkflowTasksPerPayment,
+    double ActivityTasksPerPayment,
+    double BaselineCompletedPerSecond,
+    Latencies BaselineStartToPaidMs,
+    Latencies BaselineStartToReceiptMs,
+    double BaselineCpuMsPerPayment,
+    double BaselinePostgresCpuMsPerPayment,
+    double BaselineDatabaseTransactionsPerPayment)
+{
+    public double CompletedRatio => CompletedPerSecond / BaselineCompletedPerSecond;
+
+    public void Print(IAnsiConsole console)
+    {
+        console.WriteLine($"Command: {Command}");
+        console.WriteLine($"Machine: {Machine}; on our devserver (durable, SQLite), not on Temporal");
+        console.WriteLine($"Load average (1, 5, 15 min) at the start: {LoadAtStart}; at the end: {LoadAtEnd}");
+        var figures = new Table().AddColumn("Figure").AddColumn(new TableColumn("Orchestrated").RightAligned()).AddColumn(new TableColumn("Baseline (direct)").RightAligned());
+        figures.AddRow($"Creations / s ({Payments}, {Concurrency} in flight)", $"{CreationsPerSecond:0}", "");
+        figures.AddRow("201 p99 (ms)", $"{CreationP99Ms:0}", "");
+        figures.AddRow($"Callbacks accepted / s ({Concurrency} in flight)", $"{CallbacksAcceptedPerSecond:0}", "");
+        figures.AddRow("Payments completed / s (PAID, voucher, merchant notified)", $"{CompletedPerSecond:0.0}", $"{BaselineCompletedPerSecond:0.0}");
+        figures.AddRow("Completed / s: orchestrated ÷ baseline", $"{CompletedRatio:0.00}", "");
+        figures.AddRow("Burst: callback → PAID p50 / p95 / p99 (ms)", $"{BurstCallbackToPaidMs}", $"{BaselineStartToPaidMs}");
+        figures.AddRow("Burst: callback → merchant receipt p50 / p95 / p99 (ms)", $"{BurstCallbackToReceiptMs}", $"{BaselineStartToReceiptMs}");
+        figures.AddRow($"Open loop at {OpenLoopArrivalsPerSecond:0.0}/s ({OpenLoopPayments}): callback → PAID p50 / p95 / p99 (ms)", $"{OpenLoopCallbackToPaidMs}", "");
+        figures.AddRow("Open loop: callback → merchant receipt p50 / p95 / p99 (ms)", $"{OpenLoopCallbackToReceiptMs}", "");
+        figures.AddRow("Database transactions per payment", $"{DatabaseTransactionsPerPayment:0.0}", $"{BaselineDatabaseTransactionsPerPayment:0.0}");
+        figures.AddRow("Workflow tasks / activity tasks per payment", $"{WorkflowTasksPerPayment:0.0} / {ActivityTasksPerPayment:0.0}", "");
+        figures.AddRow("CPU per payment: PostgreSQL (ms)", $"{Processes.Single(p => p.Process == "PostgreSQL").CpuMsPerPayment:0.0}", $"{BaselinePostgresCpuMsPerPayment:0.0}");
+        figures.AddRow("CPU per payment: platform processes / the baseline's one process (ms)",
+            $"{Processes.Where(p => p.Process != "PostgreSQL").Sum(p => p.CpuMsPerPayment):0.0}", $"{BaselineCpuMsPerPayment:0.0}");
+        console.Write(figures);
+
+        var processes = new Table().AddColumn("Process").AddColumn(new TableColumn("CPU ms / payment (burst)").RightAligned())
+            .AddColumn(new TableColumn("CPU s (whole run)").RightAligned()).AddColumn(new TableColumn("Peak RSS (MiB)").RightAligned());
+        foreach (var row in Processes)
+        {
+            processes.AddRow(row.Process, $"{row.CpuMsPerPayment:0.0}", $"{row.CpuSeconds:0.0}", $"{row.PeakRssMiB:0}");
+        }
+        console.Write(processes);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Payments.Chaos;
+
+/// <param name="Payments">Payments in all, split between the two platforms.</param>
+/// <param name="Kills">How many times each kind of kill is injected on its platform.</param>
+/// <param name="Ci">CI's run: the idle wait before the resource checks is shortened, and the report says so.</param>
+public sealed record ChaosSettings(int Payments, int Kills, bool Ci)
+{
+    /// <summary>Npgsql's default minimum pool size, which the platform keeps.</summary>
+    public const int PoolMinimum = 0;
+
+    public TimeSpan SettleTime => Ci ? TimeSpan.FromSeconds(40) : TimeSpan.FromSeconds(60);
+
+    public TimeSpan FinalPatience => TimeSpan.FromMinutes(Ci ? 3 : 10);
+
+    /// <summary>Short, so a failing endpoint is given up within the run: 4 attempts over about 6 s.</summary>
+    public const string NotifySchedule = "0s,1s,2s,3s";
+}
