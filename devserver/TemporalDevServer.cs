@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Payments.DevServer.Engine;
 using Payments.DevServer.Hosting;
 using Payments.DevServer.Http;
+using Payments.DevServer.Schedules;
 using Payments.DevServer.Storage;
 
 namespace Payments.DevServer;
@@ -74,10 +75,13 @@ public sealed class TemporalDevServer : IAsyncDisposable
             builder.Services.AddSingleton<IEngineStore>(sp => SqliteEngineStore.Open(file, sp.GetRequiredService<ILogger<SqliteEngineStore>>()));
         }
         builder.Services.AddSingleton(sp => new TemporalEngine(options.TimeSkipping, sp.GetService<IEngineStore>(), sp.GetRequiredService<ILogger<TemporalEngine>>()));
+        builder.Services.AddSingleton(sp => new ScheduleRegistry(sp.GetService<IEngineStore>()));
+        builder.Services.AddSingleton<ScheduleService>();
         builder.Services.AddSingleton(sp =>
         {
             var dispatcher = new RpcDispatcher(sp.GetRequiredService<ILogger<RpcDispatcher>>());
             TemporalHandlers.Register(dispatcher, sp.GetRequiredService<TemporalEngine>());
+            ScheduleHandlers.Register(dispatcher, sp.GetRequiredService<ScheduleService>());
             return dispatcher;
         });
 
@@ -89,6 +93,7 @@ public sealed class TemporalDevServer : IAsyncDisposable
             engine.AddNamespace("default");
             engine.AddNamespace(options.Namespace);
             engine.Store?.Restore(engine);
+            await app.Services.GetRequiredService<ScheduleService>().RestoreAsync();
             foreach (var ns in engine.Namespaces)
             {
                 foreach (var (name, type) in options.SearchAttributes.Where(a => !ns.SearchAttributes.Custom.ContainsKey(a.Key)))

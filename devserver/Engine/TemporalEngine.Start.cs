@@ -61,7 +61,7 @@ internal sealed partial class TemporalEngine
                 throw AlreadyStarted(chain, current, $"Workflow execution already finished successfully. WorkflowId: {chain.WorkflowId}, RunId: {current.RunId}. Workflow ID reuse policy: allow duplicate workflow ID if last run failed.");
             }
         }
-        var run = CreateRun(chain, spec.Attributes, spec.StartDelay, spec.Signal, m);
+        var run = CreateRun(chain, spec.Attributes, CronFirstRunDelay(spec.Attributes, spec.StartDelay), spec.Signal, m);
         chain.StartRequestIds[spec.RequestId] = run.RunId;
         return new StartOutcome(run, true);
     }

@@ -272,10 +272,16 @@ internal sealed partial class TemporalEngine : IDisposable
         FlushBuffered(x, m);
         var children = x.Children.Values.ToList();
         Append(x, closeEvent, m);
+        var cronGoesOn = ContinueCron(x, closeEvent, m);
         ReleaseParkedQueries(x);
         x.Namespace.Visibility.Upsert(DescribeInfo(x));
-        // A parent hears of its child once the chain ends: not when it continues as new or retries.
-        var chainGoesOn = x.Status == WorkflowExecutionStatus.ContinuedAsNew || closeEvent.WorkflowExecutionFailedEventAttributes?.RetryState == RetryState.InProgress;
+        // A parent hears of its child once the chain ends: not when it continues as new, retries or runs its next cron.
+        var chainGoesOn = cronGoesOn || x.Status == WorkflowExecutionStatus.ContinuedAsNew || closeEvent.WorkflowExecutionFailedEventAttributes?.RetryState == RetryState.InProgress
+            || closeEvent.WorkflowExecutionTimedOutEventAttributes?.RetryState == RetryState.InProgress;
+        if (!chainGoesOn)
+        {
+            NotifyChainClosed(x, closeEvent, m);
+        }
         if (!chainGoesOn && x.Started.ParentWorkflowExecution is { } parent)
         {
             var notice = ChildClosedEvent(x, closeEvent);
@@ -309,16 +315,7 @@ internal sealed partial class TemporalEngine : IDisposable
         {
             return;
         }
-        x.RunTimeoutTimer = Clock.Schedule(deadline, () => Mutate(x.Chain, m =>
-        {
-            if (!x.IsRunning)
-            {
-                return;
-            }
-            var e = NewEvent(EventType.WorkflowExecutionTimedOut);
-            e.WorkflowExecutionTimedOutEventAttributes = new WorkflowExecutionTimedOutEventAttributes { RetryState = RetryState.Timeout };
-            CloseRun(x, e, m);
-        }));
+        x.RunTimeoutTimer = Clock.Schedule(deadline, () => Mutate(x.Chain, m => TimeOutRun(x, m)));
     }
 
     public static WorkflowExecutionInfo DescribeInfo(Execution x)

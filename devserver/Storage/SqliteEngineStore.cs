@@ -40,6 +40,7 @@ internal sealed class SqliteEngineStore : IEngineStore
             CREATE TABLE IF NOT EXISTS namespaces (name TEXT PRIMARY KEY, id TEXT NOT NULL, search_attributes TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, workflow_id TEXT NOT NULL, state BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS events (run_id TEXT NOT NULL, event_index INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, event_index)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS schedules (namespace TEXT NOT NULL, schedule_id TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (namespace, schedule_id)) WITHOUT ROWID;
             """);
         return new SqliteEngineStore(connection, logger);
     }
@@ -78,6 +79,32 @@ internal sealed class SqliteEngineStore : IEngineStore
         upsert.Parameters.AddWithValue("$sa", string.Join('\n', searchAttributes.Select(p => $"{p.Key}={p.Value}")));
         upsert.ExecuteNonQuery();
     });
+
+    public Task WriteScheduleAsync(string ns, string scheduleId, byte[]? state) => Enqueue(tx =>
+    {
+        using var write = Command(tx, state is null
+            ? "DELETE FROM schedules WHERE namespace = $ns AND schedule_id = $id"
+            : "INSERT OR REPLACE INTO schedules (namespace, schedule_id, state) VALUES ($ns, $id, $state)");
+        write.Parameters.AddWithValue("$ns", ns);
+        write.Parameters.AddWithValue("$id", scheduleId);
+        if (state is not null)
+        {
+            write.Parameters.AddWithValue("$state", state);
+        }
+        write.ExecuteNonQuery();
+    });
+
+    public IReadOnlyList<(string Namespace, string ScheduleId, byte[] State)> ReadSchedules()
+    {
+        var schedules = new List<(string, string, byte[])>();
+        using var read = new SqliteCommand("SELECT namespace, schedule_id, state FROM schedules", _connection);
+        using var reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            schedules.Add((reader.GetString(0), reader.GetString(1), (byte[])reader[2]));
+        }
+        return schedules;
+    }
 
     /// <summary>Loads every namespace and run into the engine, then re-arms their timers and tasks.</summary>
     public void Restore(TemporalEngine engine)
