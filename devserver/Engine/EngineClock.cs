@@ -89,6 +89,34 @@ public sealed class EngineClock : IDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// Releases one hold for <paramref name="duration"/> (TestService UnlockTimeSkippingWithSleep). The hold is taken
+    /// back on the clock thread as the sleep ends, so time cannot skip past it to a later timer.
+    /// </summary>
+    public async Task UnlockedSleepAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var timer = Schedule(UtcNow + duration, () =>
+        {
+            Lock();
+            done.TrySetResult();
+        });
+        if (!Unlock())
+        {
+            timer.Cancel();
+            throw TemporalErrors.FailedPrecondition("Time skipping is not locked");
+        }
+        await using var registration = cancellationToken.Register(() =>
+        {
+            if (timer.Cancel())
+            {
+                Lock();
+                done.TrySetCanceled(cancellationToken);
+            }
+        });
+        await done.Task;
+    }
+
     public void Dispose()
     {
         _stopped = true;
@@ -158,7 +186,8 @@ public sealed class ScheduledTimer(DateTime due, Action callback)
 
     public bool IsCancelled => Volatile.Read(ref _state) != 0;
 
-    public void Cancel() => Interlocked.Exchange(ref _state, 1);
+    /// <summary>True when this call stopped the callback from running (it had neither run nor been cancelled).</summary>
+    public bool Cancel() => Interlocked.Exchange(ref _state, 1) == 0;
 
     internal void Fire()
     {

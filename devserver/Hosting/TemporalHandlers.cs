@@ -161,18 +161,7 @@ internal static class TemporalHandlers
         });
         d.Register<SleepRequest>("UnlockTimeSkippingWithSleep", async (r, ct) =>
         {
-            if (!clock.Unlock())
-            {
-                throw TemporalErrors.FailedPrecondition("Time skipping is not locked");
-            }
-            try
-            {
-                await clock.SleepUntilAsync(clock.UtcNow + r.Duration.ToTimeSpan(), ct);
-            }
-            finally
-            {
-                clock.Lock();
-            }
+            await clock.UnlockedSleepAsync(r.Duration.ToTimeSpan(), ct);
             return new SleepResponse();
         });
         d.Register<Empty>("GetCurrentTime", _ => new GetCurrentTimeResponse { Time = Timestamp.FromDateTime(clock.UtcNow) });

@@ -1,3 +1,4 @@
+using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 using Temporalio.Worker;
 
@@ -27,6 +28,24 @@ public class TimeSkipping_Specs(TimeSkippingEnvironmentFixture fixture)
         await fixture.Environment.DelayAsync(TimeSpan.FromHours(1));
         var after = await fixture.Environment.GetCurrentTimeAsync();
         Assert.True(after - before >= TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public async Task DelayAsync_TwoHoursWithTwoDayTimerPending_StopsAtTwoHours()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(Client, new TemporalWorkerOptions(queue).AddWorkflow<TimerWorkflow>());
+        var (before, after, status) = await worker.ExecuteAsync(async () =>
+        {
+            var handle = await Client.StartWorkflowAsync((TimerWorkflow wf) => wf.RunAsync(TimeSpan.FromDays(2)), new(Guid.NewGuid().ToString(), queue));
+            await handle.WaitForEventAsync(EventType.TimerStarted);
+            var before = await fixture.Environment.GetCurrentTimeAsync();
+            await fixture.Environment.DelayAsync(TimeSpan.FromHours(2));
+            var after = await fixture.Environment.GetCurrentTimeAsync();
+            return (before, after, (await handle.DescribeAsync()).Status);
+        });
+        Assert.InRange(after - before, TimeSpan.FromHours(2), TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+        Assert.Equal(WorkflowExecutionStatus.Running, status);
     }
 
     [Fact]
