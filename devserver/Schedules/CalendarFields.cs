@@ -69,16 +69,8 @@ internal sealed record CalendarField(string Name, int Min, int Max, string Defau
         {
             throw new FormatException($"{Name}: range \"{item}\" ends before it starts");
         }
-        return Compact(start, end, step);
+        return new Temporalio.Api.Schedule.V1.Range { Start = start, End = end, Step = step };
     }
-
-    /// <summary>Temporal's compact form: a single value has no end, a step of 1 is left out.</summary>
-    public static Temporalio.Api.Schedule.V1.Range Compact(int start, int end, int step) => new()
-    {
-        Start = start,
-        End = end == start ? 0 : end,
-        Step = step == 1 ? 0 : step,
-    };
 
     private int ParseValue(string text)
     {

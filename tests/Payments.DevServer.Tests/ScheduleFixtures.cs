@@ -1,5 +1,6 @@
 using Temporalio.Client;
 using Temporalio.Client.Schedules;
+using Temporalio.Exceptions;
 
 namespace Payments.DevServer.Tests;
 
@@ -19,7 +20,14 @@ internal static class Schedules
         await handle.DeleteAsync();
         foreach (var running in description.Info.RunningActions.OfType<ScheduleActionExecutionStartWorkflow>())
         {
-            await client.GetWorkflowHandle(running.WorkflowId).TerminateAsync("test over");
+            try
+            {
+                await client.GetWorkflowHandle(running.WorkflowId).TerminateAsync("test over");
+            }
+            catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+            {
+                // It closed after the describe.
+            }
         }
     }
 
