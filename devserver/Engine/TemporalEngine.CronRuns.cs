@@ -102,11 +102,12 @@ internal sealed partial class TemporalEngine
         }
         var failure = RunTimeoutFailure();
         var delay = TimeSpan.Zero;
-        var state = x.Started.RetryPolicy is { } policy
-            ? RetryPolicies.Decide(RetryPolicies.WithDefaults(policy), x.Started.Attempt, failure, Clock.UtcNow, x.ExecutionDeadline, out delay)
-            : RetryState.Timeout;
+        // Past the execution timeout nothing follows; otherwise the retry policy decides, as for a failure.
+        var state = Clock.UtcNow >= x.ExecutionDeadline ? RetryState.Timeout
+            : x.Started.RetryPolicy is { } policy ? RetryPolicies.Decide(RetryPolicies.WithDefaults(policy), x.Started.Attempt, failure, Clock.UtcNow, x.ExecutionDeadline, out delay)
+            : RetryState.RetryPolicyNotSet;
         var e = NewEvent(EventType.WorkflowExecutionTimedOut);
-        var attributes = new WorkflowExecutionTimedOutEventAttributes { RetryState = state == RetryState.InProgress ? state : RetryState.Timeout };
+        var attributes = new WorkflowExecutionTimedOutEventAttributes { RetryState = state };
         e.WorkflowExecutionTimedOutEventAttributes = attributes;
         CloseRun(x, e, m);
         if (state != RetryState.InProgress)
