@@ -96,7 +96,7 @@ public sealed class TemporalDevServer : IAsyncDisposable
             await app.Services.GetRequiredService<ScheduleService>().RestoreAsync();
             foreach (var ns in engine.Namespaces)
             {
-                foreach (var (name, type) in options.SearchAttributes.Where(a => !ns.SearchAttributes.Custom.ContainsKey(a.Key)))
+                foreach (var (name, type) in options.SearchAttributes.Where(attribute => !ns.SearchAttributes.Custom.ContainsKey(attribute.Key)))
                 {
                     ns.SearchAttributes.Register(name, type);
                 }
@@ -106,7 +106,7 @@ public sealed class TemporalDevServer : IAsyncDisposable
             app.MapGrpcService<TemporalGrpcService>();
             new TemporalHttpApi(dispatcher.DispatchAsync, new TemporalUiSettings(options.Namespace)).Map(app);
             await app.StartAsync();
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(address => new Uri(address)).ToList();
             var http = options.HttpPort is null ? null : addresses[1].GetLeftPart(UriPartial.Authority);
             return new TemporalDevServer(app, $"{options.Ip}:{addresses[0].Port}", http);
         }

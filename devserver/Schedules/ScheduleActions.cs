@@ -31,7 +31,7 @@ internal sealed class ScheduleActions
         _engine = engine;
         _registry = registry;
         _logger = logger;
-        engine.ChainClosed += OnChainClosed;
+        engine.Lifecycle.ChainClosed += OnChainClosed;
     }
 
     /// <summary>Acts on the spec times up to now, drains the buffer, arms the next wake-up and stores the schedule.</summary>
@@ -113,14 +113,14 @@ internal sealed class ScheduleActions
             {
                 if (terminate)
                 {
-                    await _engine.TerminateAsync(new TerminateWorkflowExecutionRequest
+                    await _engine.Lifecycle.TerminateAsync(new TerminateWorkflowExecutionRequest
                     {
                         Namespace = record.Namespace, WorkflowExecution = execution, Reason = "terminated by schedule overlap policy", Identity = SchedulerIdentity,
                     });
                 }
                 else
                 {
-                    await _engine.RequestCancelAsync(new RequestCancelWorkflowExecutionRequest
+                    await _engine.Lifecycle.RequestCancelAsync(new RequestCancelWorkflowExecutionRequest
                     {
                         Namespace = record.Namespace, WorkflowExecution = execution, Reason = "cancelled by schedule overlap policy", Identity = SchedulerIdentity,
                     });
@@ -166,7 +166,7 @@ internal sealed class ScheduleActions
         StartWorkflowExecutionResponse started;
         try
         {
-            started = await _engine.StartWorkflowAsync(request);
+            started = await _engine.Lifecycle.StartAsync(request);
         }
         catch (RpcException e)
         {
