@@ -11,6 +11,7 @@ using Payments.Activities.Merchants;
 using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Activities.Points;
+using Payments.Activities.Reconciliation;
 using Payments.Activities.Refunds;
 
 namespace Payments.Activities;
@@ -26,6 +27,7 @@ public static class ParticipantsServiceCollectionExtensions
         typeof(AccountingActivities),
         typeof(NotificationActivities),
         typeof(RefundActivities),
+        typeof(ReconciliationActivities),
     ];
 
     /// <summary>
@@ -59,6 +61,8 @@ public static class ParticipantsServiceCollectionExtensions
         services.TryAddSingleton<PaymentQueries>();
         services.TryAddSingleton<VoucherStore>();
         services.TryAddSingleton<NotificationStore>();
+        services.TryAddSingleton<LedgerChecks>();
+        services.TryAddSingleton<ReconciliationReportStore>();
         foreach (var activityType in ActivityTypes)
         {
             services.TryAddSingleton(activityType);

@@ -7,6 +7,7 @@ using Payments.Api.Merchants;
 using Payments.Api.Notifications;
 using Payments.Api.Payments;
 using Payments.Api.Problems;
+using Payments.Api.Reconciliation;
 using Payments.Api.Resolution;
 using Payments.Api.Security;
 using Payments.Api.Temporal;
@@ -73,6 +74,7 @@ internal static class PaymentsApi
             .MapResolutionEndpoints()
             .MapNotificationEndpoints()
             .MapVoucherEndpoints()
+            .MapReconciliationEndpoints()
             .MapBankSimulatorEndpoints();
         return app;
     }

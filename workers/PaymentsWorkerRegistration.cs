@@ -46,6 +46,7 @@ public static class PaymentsWorkerRegistration
         var worker = services.AddHostedTemporalWorker(PaymentsTemporal.TaskQueue)
             .AddWorkflow<PaymentCompletionWorkflow>()
             .AddWorkflow<MerchantNotificationWorkflow>()
+            .AddWorkflow<LedgerReconciliationWorkflow>()
             .AddScopedActivities<NotificationSettingsActivities>();
         foreach (var activities in ParticipantsServiceCollectionExtensions.ActivityTypes)
         {
@@ -58,6 +59,7 @@ public static class PaymentsWorkerRegistration
                 options.MaxConcurrentWorkflowTasks = settings.Value.MaxConcurrentWorkflowTasks;
                 options.GracefulShutdownTimeout = settings.Value.GracefulShutdownTimeout;
             });
+        services.AddHostedService<ReconciliationSchedule>();
         return services;
     }
 
