@@ -16,7 +16,7 @@ namespace Payments.Workers;
 /// </summary>
 public sealed class ReconciliationSchedule(ITemporalClient client, IConfiguration configuration, ILogger<ReconciliationSchedule> logger) : BackgroundService
 {
-    public const string ScheduleId = "ledger-reconciliation";
+    public const string ScheduleId = LedgerReconciliationWorkflow.ScheduleId;
     public const string DefaultCron = "0 2 * * *";
 
     public static Schedule Definition(string cron) => new(

@@ -11,6 +11,9 @@ namespace Payments.Workflows;
 [Workflow("LedgerReconciliation")]
 public sealed class LedgerReconciliationWorkflow
 {
+    /// <summary>The nightly schedule's id, also the id prefix of its runs (and so of their reports).</summary>
+    public const string ScheduleId = "ledger-reconciliation";
+
     /// <summary>Reading the whole ledger may take a while; a failed read is retried, never doubled (the report is keyed by run).</summary>
     private static readonly ActivityOptions Options = new()
     {

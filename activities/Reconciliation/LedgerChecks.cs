@@ -38,7 +38,7 @@ public sealed class LedgerChecks(NpgsqlDataSource dataSource)
         await ReadAsync(connection, transaction, grace, differences, """
             SELECT p.payment_id, NULL,
                    'expected received ' || p.amount || ', payable ' || p.net_amount || ', fee ' || p.fee
-                   || '; voucher has ' || received || ', ' || payable || ', ' || fee
+                   || '; voucher has ' || posted.received || ', ' || posted.payable || ', ' || posted.fee
               FROM orders.payments p
               JOIN (SELECT v.payment_id,
                            coalesce(sum(l.debit) FILTER (WHERE l.account = @clearing), 0) AS received,
