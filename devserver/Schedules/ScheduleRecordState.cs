@@ -3,6 +3,7 @@ using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.Failure.V1;
 using Temporalio.Api.Schedule.V1;
+using static Payments.DevServer.Storage.StoredMessages;
 
 namespace Payments.DevServer.Schedules;
 
@@ -65,21 +66,5 @@ internal static class ScheduleRecordState
         record.LastFailure = ReadMessage(reader, Failure.Parser);
         record.Spec = CompiledSpec.Compile(record.Schedule.Spec ?? new ScheduleSpec());
         return record;
-    }
-
-    private static void WriteMessage(BinaryWriter writer, IMessage? message)
-    {
-        var bytes = message?.ToByteArray();
-        writer.Write(bytes is null ? -1 : bytes.Length);
-        if (bytes is not null)
-        {
-            writer.Write(bytes);
-        }
-    }
-
-    private static T? ReadMessage<T>(BinaryReader reader, MessageParser<T> parser) where T : class, IMessage<T>
-    {
-        var length = reader.ReadInt32();
-        return length < 0 ? null : parser.ParseFrom(reader.ReadBytes(length));
     }
 }

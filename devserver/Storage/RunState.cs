@@ -4,6 +4,7 @@ using Temporalio.Api.Common.V1;
 using Temporalio.Api.Failure.V1;
 using Temporalio.Api.History.V1;
 using Execution = Payments.DevServer.Engine.Execution;
+using static Payments.DevServer.Storage.StoredMessages;
 
 namespace Payments.DevServer.Storage;
 
@@ -76,21 +77,5 @@ internal static class RunState
             activity.HeartbeatDetails = ReadMessage(reader, Payloads.Parser);
             activity.LastFailure = ReadMessage(reader, Failure.Parser);
         }
-    }
-
-    private static void WriteMessage(BinaryWriter writer, IMessage? message)
-    {
-        var bytes = message?.ToByteArray();
-        writer.Write(bytes is null ? -1 : bytes.Length);
-        if (bytes is not null)
-        {
-            writer.Write(bytes);
-        }
-    }
-
-    private static T? ReadMessage<T>(BinaryReader reader, MessageParser<T> parser) where T : class, IMessage<T>
-    {
-        var length = reader.ReadInt32();
-        return length < 0 ? null : parser.ParseFrom(reader.ReadBytes(length));
     }
 }
