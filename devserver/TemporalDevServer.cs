@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Payments.DevServer.Engine;
 using Payments.DevServer.Hosting;
@@ -68,6 +69,9 @@ public sealed class TemporalDevServer : IAsyncDisposable
             grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
             grpc.MaxSendMessageSize = null;
         });
+        // grpc.health.v1.Health, as Temporal's frontend serves it: the SDK's CheckHealthAsync asks for the workflow service.
+        builder.Services.AddGrpcHealthChecks(health => health.Services.Map(TemporalServiceMethodProvider.Services[0].FullName, _ => true))
+            .AddCheck("engine", () => HealthCheckResult.Healthy()); // the in-process engine has nothing to lose contact with: it serves while the process does
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TemporalGrpcService>, TemporalServiceMethodProvider>());
         builder.Services.AddSingleton<TemporalGrpcService>();
         if (options.DatabaseFile is { } file)
@@ -104,6 +108,7 @@ public sealed class TemporalDevServer : IAsyncDisposable
             }
             var dispatcher = app.Services.GetRequiredService<RpcDispatcher>();
             app.MapGrpcService<TemporalGrpcService>();
+            app.MapGrpcHealthChecksService();
             new TemporalHttpApi(dispatcher.DispatchAsync, new TemporalUiSettings(options.Namespace)).Map(app);
             await app.StartAsync();
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(address => new Uri(address)).ToList();

@@ -57,7 +57,7 @@ internal sealed class CronRuns(TemporalEngine engine)
                 // Terminated, cancelled, continued as new or being retried: the cron chain does not go on from here.
                 return false;
         }
-        var runId = engine.Lifecycle.CreateRun(run.Chain, next, DelayUntilNextMatch(cron), null, mutation).RunId;
+        var runId = engine.Lifecycle.CreateRun(run.Chain, next, DelayUntilNextMatch(cron), null, mutation, null).RunId;
         switch (closeEvent.AttributesCase)
         {
             case HistoryEvent.AttributesOneofCase.WorkflowExecutionCompletedEventAttributes:

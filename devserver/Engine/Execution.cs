@@ -326,7 +326,7 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
         Timers.Clear();
         foreach (var update in Updates.Values)
         {
-            update.Abandon();
+            update.EndWithRun();
         }
     }
 }

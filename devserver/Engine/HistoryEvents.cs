@@ -16,8 +16,12 @@ internal sealed class HistoryEvents(EngineClock clock)
 {
     private long _taskIds = 1_048_576;
 
-    public HistoryEvent WorkflowExecutionStarted(WorkflowExecutionStartedEventAttributes attributes) =>
-        New(EventType.WorkflowExecutionStarted, historyEvent => historyEvent.WorkflowExecutionStartedEventAttributes = attributes);
+    public HistoryEvent WorkflowExecutionStarted(WorkflowExecutionStartedEventAttributes attributes, UserMetadata? metadata) =>
+        New(EventType.WorkflowExecutionStarted, historyEvent =>
+        {
+            historyEvent.UserMetadata = metadata;
+            historyEvent.WorkflowExecutionStartedEventAttributes = attributes;
+        });
 
     public HistoryEvent WorkflowExecutionCompleted(Payloads? result, long completedEventId) =>
         New(EventType.WorkflowExecutionCompleted, historyEvent => historyEvent.WorkflowExecutionCompletedEventAttributes =

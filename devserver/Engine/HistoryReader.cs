@@ -101,6 +101,7 @@ internal sealed class HistoryReader(TemporalEngine engine)
                     WorkflowExecutionTimeout = run.Started.WorkflowExecutionTimeout,
                     WorkflowRunTimeout = run.Started.WorkflowRunTimeout,
                     DefaultWorkflowTaskTimeout = run.Started.WorkflowTaskTimeout,
+                    UserMetadata = run.History[0].UserMetadata,
                 },
             };
             response.PendingActivities.AddRange(run.Activities.Values.Select(PendingActivity));

@@ -4,6 +4,7 @@ using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.Failure.V1;
 using Temporalio.Api.History.V1;
+using Temporalio.Api.Sdk.V1;
 using Temporalio.Api.TaskQueue.V1;
 using Temporalio.Api.WorkflowService.V1;
 
@@ -16,7 +17,11 @@ internal sealed record StartSpec(
     WorkflowIdReusePolicy ReusePolicy,
     WorkflowIdConflictPolicy ConflictPolicy,
     TimeSpan StartDelay,
-    HistoryEvent? Signal = null);
+    HistoryEvent? Signal = null)
+{
+    /// <summary>The workflow's static summary and details, kept on its started event as Temporal does.</summary>
+    public UserMetadata? Metadata { get; init; }
+}
 
 internal sealed record StartOutcome(Execution Run, bool Started);
 
@@ -38,7 +43,10 @@ internal sealed class RunLifecycle(TemporalEngine engine)
         var ns = engine.GetNamespace(request.Namespace);
         ValidateStart(request.WorkflowId, request.WorkflowType, request.TaskQueue);
         var chain = ns.GetOrAddChain(request.WorkflowId);
-        var spec = new StartSpec(StartedAttributes(request), request.RequestId, request.WorkflowIdReusePolicy, request.WorkflowIdConflictPolicy, request.WorkflowStartDelay.ToTimeSpanOrZero());
+        var spec = new StartSpec(StartedAttributes(request), request.RequestId, request.WorkflowIdReusePolicy, request.WorkflowIdConflictPolicy, request.WorkflowStartDelay.ToTimeSpanOrZero())
+        {
+            Metadata = request.UserMetadata,
+        };
         var outcome = await engine.MutateAsync(chain, mutation => StartRun(chain, spec, mutation));
         return new StartWorkflowExecutionResponse { RunId = outcome.Run.RunId, Started = outcome.Started, Status = outcome.Run.Status };
     }
@@ -62,7 +70,10 @@ internal sealed class RunLifecycle(TemporalEngine engine)
                 WorkflowRunTimeout = request.WorkflowRunTimeout, WorkflowTaskTimeout = request.WorkflowTaskTimeout, Identity = request.Identity, RetryPolicy = request.RetryPolicy,
                 CronSchedule = request.CronSchedule, Memo = request.Memo, SearchAttributes = request.SearchAttributes, Header = request.Header, Priority = request.Priority,
             };
-            var spec = new StartSpec(StartedAttributes(start), request.RequestId, request.WorkflowIdReusePolicy, WorkflowIdConflictPolicy.UseExisting, request.WorkflowStartDelay.ToTimeSpanOrZero(), signal);
+            var spec = new StartSpec(StartedAttributes(start), request.RequestId, request.WorkflowIdReusePolicy, WorkflowIdConflictPolicy.UseExisting, request.WorkflowStartDelay.ToTimeSpanOrZero(), signal)
+            {
+                Metadata = request.UserMetadata,
+            };
             return StartRun(chain, spec, mutation);
         });
         return new SignalWithStartWorkflowExecutionResponse { RunId = outcome.Run.RunId, Started = outcome.Started };
@@ -143,7 +154,7 @@ internal sealed class RunLifecycle(TemporalEngine engine)
                 throw AlreadyStarted(chain, current, $"Workflow execution already finished successfully. WorkflowId: {chain.WorkflowId}, RunId: {current.RunId}. Workflow ID reuse policy: allow duplicate workflow ID if last run failed.");
             }
         }
-        var run = CreateRun(chain, spec.Attributes, engine.Cron.FirstRunDelay(spec.Attributes, spec.StartDelay), spec.Signal, mutation);
+        var run = CreateRun(chain, spec.Attributes, engine.Cron.FirstRunDelay(spec.Attributes, spec.StartDelay), spec.Signal, mutation, spec.Metadata);
         chain.StartRequestIds[spec.RequestId] = run.RunId;
         return new StartOutcome(run, true);
     }
@@ -152,7 +163,7 @@ internal sealed class RunLifecycle(TemporalEngine engine)
         TemporalErrors.AlreadyStarted(message, chain.StartRequestIds.FirstOrDefault(known => known.Value == current.RunId).Key ?? "", current.RunId);
 
     /// <summary>Writes the first events of a new run and arms its timeouts and first workflow task.</summary>
-    public Execution CreateRun(WorkflowChain chain, WorkflowExecutionStartedEventAttributes attributes, TimeSpan startDelay, HistoryEvent? signal, Mutation mutation)
+    public Execution CreateRun(WorkflowChain chain, WorkflowExecutionStartedEventAttributes attributes, TimeSpan startDelay, HistoryEvent? signal, Mutation mutation, UserMetadata? metadata)
     {
         var run = new Execution(chain, Guid.NewGuid().ToString(), engine.Clock);
         var now = engine.Clock.UtcNow;
@@ -180,7 +191,7 @@ internal sealed class RunLifecycle(TemporalEngine engine)
             chain.Namespace.SearchAttributes.Validate(searchAttributes);
         }
         chain.Runs.Add(run);
-        HistoryWriter.Append(run, engine.Events.WorkflowExecutionStarted(attributes), mutation);
+        HistoryWriter.Append(run, engine.Events.WorkflowExecutionStarted(attributes, metadata), mutation);
         if (signal is not null)
         {
             HistoryWriter.Append(run, signal, mutation);
@@ -260,8 +271,16 @@ internal sealed class RunLifecycle(TemporalEngine engine)
 
     public async Task<RequestCancelWorkflowExecutionResponse> RequestCancelAsync(RequestCancelWorkflowExecutionRequest request)
     {
-        await engine.MutateOpenRunAsync(request.Namespace, request.WorkflowExecution,
-            (run, mutation) => RequestCancel(run, request.Reason, request.Identity, null, mutation));
+        var chain = TemporalEngine.GetChain(engine.GetNamespace(request.Namespace), request.WorkflowExecution?.WorkflowId ?? "");
+        await engine.MutateAsync(chain, mutation =>
+        {
+            // As in Temporal, cancelling a run that already closed succeeds and changes nothing.
+            if (TemporalEngine.GetRun(chain, request.WorkflowExecution!.RunId) is { IsRunning: true } run)
+            {
+                RequestCancel(run, request.Reason, request.Identity, null, mutation);
+            }
+            return true;
+        });
         return new RequestCancelWorkflowExecutionResponse();
     }
 
@@ -333,7 +352,7 @@ internal sealed class RunLifecycle(TemporalEngine engine)
         next.ContinuedFailure = failure;
         next.Memo = run.Memo.Clone();
         next.SearchAttributes = run.SearchAttributes.Clone();
-        return CreateRun(run.Chain, next, delay, null, mutation).RunId;
+        return CreateRun(run.Chain, next, delay, null, mutation, null).RunId;
     }
 
     /// <summary>The continue-as-new command: closes this run and starts the next one of the chain.</summary>
@@ -383,7 +402,7 @@ internal sealed class RunLifecycle(TemporalEngine engine)
             SearchAttributes = command.SearchAttributes,
         };
         CloseRun(run, engine.Events.WorkflowExecutionContinuedAsNew(attributes), mutation);
-        attributes.NewExecutionRunId = CreateRun(run.Chain, next, command.BackoffStartInterval.ToTimeSpanOrZero(), null, mutation).RunId;
+        attributes.NewExecutionRunId = CreateRun(run.Chain, next, command.BackoffStartInterval.ToTimeSpanOrZero(), null, mutation, null).RunId;
     }
 
     /// <summary>Closes a run with its close event: pending work stops, the parent hears of it, children follow their policy.</summary>

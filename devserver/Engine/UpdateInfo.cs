@@ -1,4 +1,5 @@
 using Temporalio.Api.Enums.V1;
+using Temporalio.Api.Failure.V1;
 using Temporalio.Api.Update.V1;
 
 namespace Payments.DevServer.Engine;
@@ -37,10 +38,24 @@ internal sealed class UpdateInfo(string id, Request request)
         Completed.TrySetResult();
     }
 
-    /// <summary>The run closed before the update finished: waiters get Temporal's error.</summary>
-    public void Abandon()
+    /// <summary>
+    /// The run closed before the update finished. An accepted update completes with Temporal's
+    /// AcceptedUpdateCompletedWorkflow failure; one not yet accepted is gone, and its waiters get Temporal's error.
+    /// </summary>
+    public void EndWithRun()
     {
+        if (Stage == UpdateWorkflowExecutionLifecycleStage.Accepted)
+        {
+            Complete(new Outcome { Failure = AcceptedUpdateCompletedWorkflow });
+            return;
+        }
         Accepted.TrySetException(TemporalErrors.AlreadyCompleted());
         Completed.TrySetException(TemporalErrors.AlreadyCompleted());
     }
+
+    private static readonly Failure AcceptedUpdateCompletedWorkflow = new()
+    {
+        Message = "Workflow Update failed because the Workflow completed before the Update completed.",
+        ApplicationFailureInfo = new ApplicationFailureInfo { Type = "AcceptedUpdateCompletedWorkflow", NonRetryable = true },
+    };
 }
