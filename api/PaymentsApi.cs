@@ -74,8 +74,12 @@ internal static class PaymentsApi
             .MapResolutionEndpoints()
             .MapNotificationEndpoints()
             .MapVoucherEndpoints()
-            .MapReconciliationEndpoints()
-            .MapBankSimulatorEndpoints();
+            .MapReconciliationEndpoints();
+        // Not configured (or empty): served in Development alone.
+        if (app.Configuration.GetValue<bool?>(BankSimulatorEndpoints.EnabledKey) ?? app.Environment.IsDevelopment())
+        {
+            app.MapBankSimulatorEndpoints();
+        }
         return app;
     }
 
