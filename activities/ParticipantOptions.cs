@@ -22,6 +22,8 @@ public sealed class ParticipantOptions
     public BankOptions Bank { get; set; } = new();
 
     public OrderOptions Orders { get; set; } = new();
+    /// <summary><c>Payments:Reconciliation</c>: the ledger reconciliation's grace period.</summary>
+    public Reconciliation.ReconciliationOptions Reconciliation { get; set; } = new();
 
     public string RequireConnectionString() =>
         string.IsNullOrWhiteSpace(ConnectionString)

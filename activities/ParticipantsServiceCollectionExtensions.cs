@@ -12,6 +12,7 @@ using Payments.Activities.Merchants;
 using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Activities.Points;
+using Payments.Activities.Reconciliation;
 using Payments.Activities.Refunds;
 
 namespace Payments.Activities;
@@ -30,6 +31,7 @@ public static class ParticipantsServiceCollectionExtensions
         typeof(NotificationActivities),
         typeof(RefundActivities),
         typeof(BankQueryActivities),
+        typeof(ReconciliationActivities),
     ];
 
     /// <summary>
@@ -68,6 +70,8 @@ public static class ParticipantsServiceCollectionExtensions
         services.TryAddSingleton<PaymentQueries>();
         services.TryAddSingleton<VoucherStore>();
         services.TryAddSingleton<NotificationStore>();
+        services.TryAddSingleton<LedgerChecks>();
+        services.TryAddSingleton<ReconciliationReportStore>();
         foreach (var activityType in ActivityTypes)
         {
             services.TryAddSingleton(activityType);

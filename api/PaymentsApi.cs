@@ -7,6 +7,7 @@ using Payments.Api.Merchants;
 using Payments.Api.Notifications;
 using Payments.Api.Payments;
 using Payments.Api.Problems;
+using Payments.Api.Reconciliation;
 using Payments.Api.Resolution;
 using Payments.Api.Security;
 using Payments.Api.Temporal;
@@ -82,7 +83,8 @@ internal static class PaymentsApi
             .MapBankEndpoints()
             .MapResolutionEndpoints()
             .MapNotificationEndpoints()
-            .MapVoucherEndpoints();
+            .MapVoucherEndpoints()
+            .MapReconciliationEndpoints();
         if (app.Services.GetService<BankSimulatorBooks>() is not null)
         {
             app.MapBankSimulatorEndpoints();

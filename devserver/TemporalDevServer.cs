@@ -8,10 +8,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Payments.DevServer.Engine;
 using Payments.DevServer.Hosting;
 using Payments.DevServer.Http;
+using Payments.DevServer.Schedules;
 using Payments.DevServer.Storage;
 using Payments.DevServer.WebUi;
 
@@ -69,6 +71,9 @@ public sealed class TemporalDevServer : IAsyncDisposable
             grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
             grpc.MaxSendMessageSize = null;
         });
+        // grpc.health.v1.Health, as Temporal's frontend serves it: the SDK's CheckHealthAsync asks for the workflow service.
+        builder.Services.AddGrpcHealthChecks(health => health.Services.Map(TemporalServiceMethodProvider.Services[0].FullName, _ => true))
+            .AddCheck("engine", () => HealthCheckResult.Healthy()); // the in-process engine has nothing to lose contact with: it serves while the process does
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TemporalGrpcService>, TemporalServiceMethodProvider>());
         builder.Services.AddSingleton<TemporalGrpcService>();
         if (options.DatabaseFile is { } file)
@@ -76,10 +81,13 @@ public sealed class TemporalDevServer : IAsyncDisposable
             builder.Services.AddSingleton<IEngineStore>(sp => SqliteEngineStore.Open(file, sp.GetRequiredService<ILogger<SqliteEngineStore>>()));
         }
         builder.Services.AddSingleton(sp => new TemporalEngine(options.TimeSkipping, sp.GetService<IEngineStore>(), sp.GetRequiredService<ILogger<TemporalEngine>>()));
+        builder.Services.AddSingleton(sp => new ScheduleRegistry(sp.GetService<IEngineStore>()));
+        builder.Services.AddSingleton<ScheduleService>();
         builder.Services.AddSingleton(sp =>
         {
             var dispatcher = new RpcDispatcher(sp.GetRequiredService<ILogger<RpcDispatcher>>());
             TemporalHandlers.Register(dispatcher, sp.GetRequiredService<TemporalEngine>());
+            ScheduleHandlers.Register(dispatcher, sp.GetRequiredService<ScheduleService>());
             return dispatcher;
         });
 
@@ -91,9 +99,10 @@ public sealed class TemporalDevServer : IAsyncDisposable
             engine.AddNamespace("default");
             engine.AddNamespace(options.Namespace);
             engine.Store?.Restore(engine);
+            await app.Services.GetRequiredService<ScheduleService>().RestoreAsync();
             foreach (var ns in engine.Namespaces)
             {
-                foreach (var (name, type) in options.SearchAttributes.Where(a => !ns.SearchAttributes.Custom.ContainsKey(a.Key)))
+                foreach (var (name, type) in options.SearchAttributes.Where(attribute => !ns.SearchAttributes.Custom.ContainsKey(attribute.Key)))
                 {
                     ns.SearchAttributes.Register(name, type);
                 }
@@ -101,13 +110,14 @@ public sealed class TemporalDevServer : IAsyncDisposable
             }
             var dispatcher = app.Services.GetRequiredService<RpcDispatcher>();
             app.MapGrpcService<TemporalGrpcService>();
+            app.MapGrpcHealthChecksService();
             new TemporalHttpApi(dispatcher.DispatchAsync, new TemporalUiSettings(options.Namespace)).Map(app);
             if (options.UiPort is not null)
             {
                 TemporalWebUi.Map(app, options.UiFolder);
             }
             await StartListeningAsync(app, options);
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(address => new Uri(address)).ToList();
             var ui = options.UiPort is null ? null : addresses[1].GetLeftPart(UriPartial.Authority);
             return new TemporalDevServer(app, $"{options.Ip}:{addresses[0].Port}", ui);
         }

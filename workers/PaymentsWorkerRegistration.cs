@@ -63,6 +63,7 @@ public static class PaymentsWorkerRegistration
             .AddWorkflow<PaymentCompletionWorkflow>()
             .AddWorkflow<MerchantNotificationWorkflow>()
             .AddWorkflow<LateDebitRefundWorkflow>()
+            .AddWorkflow<LedgerReconciliationWorkflow>()
             .AddScopedActivities<NotificationSettingsActivities>();
         foreach (var activities in ParticipantsServiceCollectionExtensions.ActivityTypes)
         {
@@ -77,6 +78,7 @@ public static class PaymentsWorkerRegistration
                 // Answers the __stack_trace query: the Temporal UI's "Call Stack" of a waiting payment.
                 options.WorkflowStackTrace = WorkflowStackTrace.Normal;
             });
+        services.AddHostedService<ReconciliationSchedule>();
         return services;
     }
 }

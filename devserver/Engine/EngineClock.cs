@@ -136,9 +136,9 @@ public sealed class EngineClock : IDisposable
                 {
                     due.Fire();
                 }
-                catch (Exception e)
+                catch (Exception error)
                 {
-                    _onCallbackError(e);
+                    _onCallbackError(error);
                 }
                 continue;
             }

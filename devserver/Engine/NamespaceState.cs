@@ -10,7 +10,7 @@ internal sealed class NamespaceState
     {
         Name = name;
         Id = id ?? Guid.NewGuid().ToString();
-        SearchAttributes = new SearchAttributeRegistry();
+        SearchAttributes = new SearchAttributeRegistry(name);
         Visibility = new VisibilityStore(SearchAttributes);
     }
 

@@ -39,10 +39,10 @@ public sealed class RpcDispatcher
         {
             throw new RpcException(new Status(StatusCode.Cancelled, "Call cancelled"));
         }
-        catch (Exception e)
+        catch (Exception error)
         {
-            _logger.LogError(e, "{Method} failed", method);
-            throw new RpcException(new Status(StatusCode.Internal, $"{method}: {e.Message}"));
+            _logger.LogError(error, "{Method} failed", method);
+            throw new RpcException(new Status(StatusCode.Internal, $"{method}: {error.Message}"));
         }
     }
 }

@@ -33,8 +33,8 @@ internal sealed class TemporalServiceMethodProvider : IServiceMethodProvider<Tem
                     MethodType.Unary,
                     service.FullName,
                     descriptor.Name,
-                    Marshallers.Create<IMessage>(m => m.ToByteArray(), input.ParseFrom),
-                    Marshallers.Create<IMessage>(m => m.ToByteArray(), descriptor.OutputType.Parser.ParseFrom));
+                    Marshallers.Create<IMessage>(message => message.ToByteArray(), input.ParseFrom),
+                    Marshallers.Create<IMessage>(message => message.ToByteArray(), descriptor.OutputType.Parser.ParseFrom));
                 var name = descriptor.Name;
                 context.AddUnaryMethod(method, [], (svc, request, ctx) => svc.InvokeAsync(name, request, ctx));
             }

@@ -13,20 +13,20 @@ internal static class TemporalHandlers
 {
     public const string ServerVersion = "1.27.0";
 
-    public static void Register(RpcDispatcher d, TemporalEngine engine)
+    public static void Register(RpcDispatcher dispatcher, TemporalEngine engine)
     {
-        RegisterFrontend(d, engine);
-        RegisterWorkflows(d, engine);
-        RegisterOperator(d, engine);
+        RegisterFrontend(dispatcher, engine);
+        RegisterWorkflows(dispatcher, engine);
+        RegisterOperator(dispatcher, engine);
         if (engine.Clock.TimeSkipping)
         {
-            RegisterTestService(d, engine.Clock);
+            RegisterTestService(dispatcher, engine.Clock);
         }
     }
 
-    private static void RegisterFrontend(RpcDispatcher d, TemporalEngine engine)
+    private static void RegisterFrontend(RpcDispatcher dispatcher, TemporalEngine engine)
     {
-        d.Register<GetSystemInfoRequest>("GetSystemInfo", _ => new GetSystemInfoResponse
+        dispatcher.Register<GetSystemInfoRequest>("GetSystemInfo", _ => new GetSystemInfoResponse
         {
             ServerVersion = ServerVersion,
             Capabilities = new GetSystemInfoResponse.Types.Capabilities
@@ -40,7 +40,7 @@ internal static class TemporalHandlers
                 CountGroupByExecutionStatus = true,
             },
         });
-        d.Register<GetClusterInfoRequest>("GetClusterInfo", _ => new GetClusterInfoResponse
+        dispatcher.Register<GetClusterInfoRequest>("GetClusterInfo", _ => new GetClusterInfoResponse
         {
             ServerVersion = ServerVersion,
             ClusterName = "active",
@@ -49,21 +49,21 @@ internal static class TemporalHandlers
             PersistenceStore = engine.Store is null ? "memory" : "sqlite",
             VisibilityStore = "memory",
         });
-        d.Register<DescribeNamespaceRequest>("DescribeNamespace", r => Describe(
-            string.IsNullOrEmpty(r.Id) ? engine.GetNamespace(r.Namespace) : engine.FindNamespaceById(r.Id) ?? throw TemporalErrors.NamespaceNotFound(r.Id)));
-        d.Register<ListNamespacesRequest>("ListNamespaces", _ =>
+        dispatcher.Register<DescribeNamespaceRequest>("DescribeNamespace", request => Describe(
+            string.IsNullOrEmpty(request.Id) ? engine.GetNamespace(request.Namespace) : engine.FindNamespaceById(request.Id) ?? throw TemporalErrors.NamespaceNotFound(request.Id)));
+        dispatcher.Register<ListNamespacesRequest>("ListNamespaces", _ =>
         {
             var response = new ListNamespacesResponse();
-            response.Namespaces.Add(engine.Namespaces.OrderBy(n => n.Name, StringComparer.Ordinal).Select(Describe));
+            response.Namespaces.Add(engine.Namespaces.OrderBy(ns => ns.Name, StringComparer.Ordinal).Select(Describe));
             return response;
         });
-        d.Register<RegisterNamespaceRequest>("RegisterNamespace", r =>
+        dispatcher.Register<RegisterNamespaceRequest>("RegisterNamespace", request =>
         {
-            if (engine.Namespaces.Any(n => n.Name == r.Namespace))
+            if (engine.Namespaces.Any(ns => ns.Name == request.Namespace))
             {
                 throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.AlreadyExists, "Namespace already exists."));
             }
-            engine.AddNamespace(r.Namespace);
+            engine.AddNamespace(request.Namespace);
             return new RegisterNamespaceResponse();
         });
     }
@@ -75,46 +75,47 @@ internal static class TemporalHandlers
             Name = ns.Name,
             Id = ns.Id,
             State = Temporalio.Api.Enums.V1.NamespaceState.Registered,
-            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false },
+            // Stopping the server (or a worker's ShutdownWorker) answers its long polls at once, so workers may skip the slow path.
+            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, WorkerPollCompleteOnShutdown = true },
         },
         Config = new NamespaceConfig { WorkflowExecutionRetentionTtl = Duration.FromTimeSpan(TimeSpan.FromDays(1)) },
     };
 
-    private static void RegisterWorkflows(RpcDispatcher d, TemporalEngine e)
+    private static void RegisterWorkflows(RpcDispatcher dispatcher, TemporalEngine engine)
     {
-        d.Register<StartWorkflowExecutionRequest>("StartWorkflowExecution", async (r, _) => await e.StartWorkflowAsync(r));
-        d.Register<SignalWithStartWorkflowExecutionRequest>("SignalWithStartWorkflowExecution", async (r, _) => await e.SignalWithStartAsync(r));
-        d.Register<SignalWorkflowExecutionRequest>("SignalWorkflowExecution", async (r, _) => await e.SignalAsync(r));
-        d.Register<TerminateWorkflowExecutionRequest>("TerminateWorkflowExecution", async (r, _) => await e.TerminateAsync(r));
-        d.Register<RequestCancelWorkflowExecutionRequest>("RequestCancelWorkflowExecution", async (r, _) => await e.RequestCancelAsync(r));
-        d.Register<UpdateWorkflowExecutionRequest>("UpdateWorkflowExecution", async (r, ct) => await e.UpdateAsync(r, ct));
-        d.Register<PollWorkflowExecutionUpdateRequest>("PollWorkflowExecutionUpdate", async (r, ct) => await e.PollUpdateAsync(r, ct));
-        d.Register<QueryWorkflowRequest>("QueryWorkflow", async (r, ct) => await e.QueryAsync(r, ct));
-        d.Register<RespondQueryTaskCompletedRequest>("RespondQueryTaskCompleted", e.CompleteQueryTask);
-        d.Register<PollWorkflowTaskQueueRequest>("PollWorkflowTaskQueue", async (r, ct) => await e.PollWorkflowTaskAsync(r, ct));
-        d.Register<RespondWorkflowTaskCompletedRequest>("RespondWorkflowTaskCompleted", async (r, _) => await e.CompleteWorkflowTaskAsync(r));
-        d.Register<RespondWorkflowTaskFailedRequest>("RespondWorkflowTaskFailed", async (r, _) => await e.FailWorkflowTaskAsync(r));
-        d.Register<PollActivityTaskQueueRequest>("PollActivityTaskQueue", async (r, ct) => await e.PollActivityTaskAsync(r, ct));
-        d.Register<RespondActivityTaskCompletedRequest>("RespondActivityTaskCompleted", (r, _) => e.CompleteActivityAsync(r));
-        d.Register<RespondActivityTaskCompletedByIdRequest>("RespondActivityTaskCompletedById", (r, _) => e.CompleteActivityByIdAsync(r));
-        d.Register<RespondActivityTaskFailedRequest>("RespondActivityTaskFailed", (r, _) => e.FailActivityAsync(r));
-        d.Register<RespondActivityTaskFailedByIdRequest>("RespondActivityTaskFailedById", (r, _) => e.FailActivityByIdAsync(r));
-        d.Register<RespondActivityTaskCanceledRequest>("RespondActivityTaskCanceled", (r, _) => e.CancelActivityAsync(r));
-        d.Register<RespondActivityTaskCanceledByIdRequest>("RespondActivityTaskCanceledById", (r, _) => e.CancelActivityByIdAsync(r));
-        d.Register<RecordActivityTaskHeartbeatRequest>("RecordActivityTaskHeartbeat", (r, _) => e.HeartbeatAsync(r));
-        d.Register<RecordActivityTaskHeartbeatByIdRequest>("RecordActivityTaskHeartbeatById", (r, _) => e.HeartbeatByIdAsync(r));
-        d.Register<GetWorkflowExecutionHistoryRequest>("GetWorkflowExecutionHistory", async (r, ct) => await e.GetHistoryAsync(r, ct));
-        d.Register<GetWorkflowExecutionHistoryReverseRequest>("GetWorkflowExecutionHistoryReverse", e.GetHistoryReverse);
-        d.Register<DescribeWorkflowExecutionRequest>("DescribeWorkflowExecution", e.Describe);
-        d.Register<DescribeTaskQueueRequest>("DescribeTaskQueue", e.DescribeTaskQueue);
-        d.Register<ResetStickyTaskQueueRequest>("ResetStickyTaskQueue", e.ResetStickyTaskQueue);
-        d.Register<ShutdownWorkerRequest>("ShutdownWorker", e.ShutdownWorker);
-        d.Register<ListWorkflowExecutionsRequest>("ListWorkflowExecutions", r => e.GetNamespace(r.Namespace).Visibility.List(r));
-        d.Register<CountWorkflowExecutionsRequest>("CountWorkflowExecutions", r => e.GetNamespace(r.Namespace).Visibility.Count(r));
-        d.Register<GetSearchAttributesRequest>("GetSearchAttributes", _ =>
+        dispatcher.Register<StartWorkflowExecutionRequest>("StartWorkflowExecution", async (request, _) => await engine.Lifecycle.StartAsync(request));
+        dispatcher.Register<SignalWithStartWorkflowExecutionRequest>("SignalWithStartWorkflowExecution", async (request, _) => await engine.Lifecycle.SignalWithStartAsync(request));
+        dispatcher.Register<SignalWorkflowExecutionRequest>("SignalWorkflowExecution", async (request, _) => await engine.Signals.SignalAsync(request));
+        dispatcher.Register<TerminateWorkflowExecutionRequest>("TerminateWorkflowExecution", async (request, _) => await engine.Lifecycle.TerminateAsync(request));
+        dispatcher.Register<RequestCancelWorkflowExecutionRequest>("RequestCancelWorkflowExecution", async (request, _) => await engine.Lifecycle.RequestCancelAsync(request));
+        dispatcher.Register<UpdateWorkflowExecutionRequest>("UpdateWorkflowExecution", async (request, cancellationToken) => await engine.Updates.UpdateAsync(request, cancellationToken));
+        dispatcher.Register<PollWorkflowExecutionUpdateRequest>("PollWorkflowExecutionUpdate", async (request, cancellationToken) => await engine.Updates.PollAsync(request, cancellationToken));
+        dispatcher.Register<QueryWorkflowRequest>("QueryWorkflow", async (request, cancellationToken) => await engine.Queries.QueryAsync(request, cancellationToken));
+        dispatcher.Register<RespondQueryTaskCompletedRequest>("RespondQueryTaskCompleted", engine.Queries.Complete);
+        dispatcher.Register<PollWorkflowTaskQueueRequest>("PollWorkflowTaskQueue", async (request, cancellationToken) => await engine.WorkflowTasks.PollAsync(request, cancellationToken));
+        dispatcher.Register<RespondWorkflowTaskCompletedRequest>("RespondWorkflowTaskCompleted", async (request, _) => await engine.WorkflowTasks.CompleteAsync(request));
+        dispatcher.Register<RespondWorkflowTaskFailedRequest>("RespondWorkflowTaskFailed", async (request, _) => await engine.WorkflowTasks.FailAsync(request));
+        dispatcher.Register<PollActivityTaskQueueRequest>("PollActivityTaskQueue", async (request, cancellationToken) => await engine.Activities.PollAsync(request, cancellationToken));
+        dispatcher.Register<RespondActivityTaskCompletedRequest>("RespondActivityTaskCompleted", (request, _) => engine.Activities.CompleteAsync(request));
+        dispatcher.Register<RespondActivityTaskCompletedByIdRequest>("RespondActivityTaskCompletedById", (request, _) => engine.Activities.CompleteByIdAsync(request));
+        dispatcher.Register<RespondActivityTaskFailedRequest>("RespondActivityTaskFailed", (request, _) => engine.Activities.FailAsync(request));
+        dispatcher.Register<RespondActivityTaskFailedByIdRequest>("RespondActivityTaskFailedById", (request, _) => engine.Activities.FailByIdAsync(request));
+        dispatcher.Register<RespondActivityTaskCanceledRequest>("RespondActivityTaskCanceled", (request, _) => engine.Activities.CancelAsync(request));
+        dispatcher.Register<RespondActivityTaskCanceledByIdRequest>("RespondActivityTaskCanceledById", (request, _) => engine.Activities.CancelByIdAsync(request));
+        dispatcher.Register<RecordActivityTaskHeartbeatRequest>("RecordActivityTaskHeartbeat", (request, _) => engine.Activities.HeartbeatAsync(request));
+        dispatcher.Register<RecordActivityTaskHeartbeatByIdRequest>("RecordActivityTaskHeartbeatById", (request, _) => engine.Activities.HeartbeatByIdAsync(request));
+        dispatcher.Register<GetWorkflowExecutionHistoryRequest>("GetWorkflowExecutionHistory", async (request, cancellationToken) => await engine.Reader.GetHistoryAsync(request, cancellationToken));
+        dispatcher.Register<GetWorkflowExecutionHistoryReverseRequest>("GetWorkflowExecutionHistoryReverse", engine.Reader.GetHistoryReverse);
+        dispatcher.Register<DescribeWorkflowExecutionRequest>("DescribeWorkflowExecution", engine.Reader.Describe);
+        dispatcher.Register<DescribeTaskQueueRequest>("DescribeTaskQueue", engine.Reader.DescribeTaskQueue);
+        dispatcher.Register<ResetStickyTaskQueueRequest>("ResetStickyTaskQueue", engine.WorkflowTasks.ResetStickyTaskQueue);
+        dispatcher.Register<ShutdownWorkerRequest>("ShutdownWorker", engine.WorkflowTasks.ShutdownWorker);
+        dispatcher.Register<ListWorkflowExecutionsRequest>("ListWorkflowExecutions", request => engine.GetNamespace(request.Namespace).Visibility.List(request));
+        dispatcher.Register<CountWorkflowExecutionsRequest>("CountWorkflowExecutions", request => engine.GetNamespace(request.Namespace).Visibility.Count(request));
+        dispatcher.Register<GetSearchAttributesRequest>("GetSearchAttributes", _ =>
         {
             var response = new GetSearchAttributesResponse();
-            foreach (var ns in e.Namespaces)
+            foreach (var ns in engine.Namespaces)
             {
                 response.Keys.Add(ns.SearchAttributes.Custom.ToDictionary());
             }
@@ -122,48 +123,48 @@ internal static class TemporalHandlers
         });
     }
 
-    private static void RegisterOperator(RpcDispatcher d, TemporalEngine e)
+    private static void RegisterOperator(RpcDispatcher dispatcher, TemporalEngine engine)
     {
-        d.Register<AddSearchAttributesRequest>("AddSearchAttributes", async (r, _) =>
+        dispatcher.Register<AddSearchAttributesRequest>("AddSearchAttributes", async (request, _) =>
         {
-            IMessage response = e.GetNamespace(r.Namespace).SearchAttributes.AddSearchAttributes(r);
-            await e.PersistNamespaceAsync(e.GetNamespace(r.Namespace));
+            IMessage response = engine.GetNamespace(request.Namespace).SearchAttributes.AddSearchAttributes(request);
+            await engine.PersistNamespaceAsync(engine.GetNamespace(request.Namespace));
             return response;
         });
-        d.Register<RemoveSearchAttributesRequest>("RemoveSearchAttributes", async (r, _) =>
+        dispatcher.Register<RemoveSearchAttributesRequest>("RemoveSearchAttributes", async (request, _) =>
         {
-            IMessage response = e.GetNamespace(r.Namespace).SearchAttributes.RemoveSearchAttributes(r);
-            await e.PersistNamespaceAsync(e.GetNamespace(r.Namespace));
+            IMessage response = engine.GetNamespace(request.Namespace).SearchAttributes.RemoveSearchAttributes(request);
+            await engine.PersistNamespaceAsync(engine.GetNamespace(request.Namespace));
             return response;
         });
-        d.Register<ListSearchAttributesRequest>("ListSearchAttributes", r => e.GetNamespace(r.Namespace).SearchAttributes.ListSearchAttributes(r));
+        dispatcher.Register<ListSearchAttributesRequest>("ListSearchAttributes", request => engine.GetNamespace(request.Namespace).SearchAttributes.ListSearchAttributes(request));
     }
 
-    private static void RegisterTestService(RpcDispatcher d, EngineClock clock)
+    private static void RegisterTestService(RpcDispatcher dispatcher, EngineClock clock)
     {
-        d.Register<LockTimeSkippingRequest>("LockTimeSkipping", _ =>
+        dispatcher.Register<LockTimeSkippingRequest>("LockTimeSkipping", _ =>
         {
             clock.Lock();
             return new LockTimeSkippingResponse();
         });
-        d.Register<UnlockTimeSkippingRequest>("UnlockTimeSkipping", _ => clock.Unlock()
+        dispatcher.Register<UnlockTimeSkippingRequest>("UnlockTimeSkipping", _ => clock.Unlock()
             ? new UnlockTimeSkippingResponse()
             : throw TemporalErrors.FailedPrecondition("Time skipping is not locked"));
-        d.Register<SleepRequest>("Sleep", async (r, ct) =>
+        dispatcher.Register<SleepRequest>("Sleep", async (request, cancellationToken) =>
         {
-            await clock.SleepUntilAsync(clock.UtcNow + r.Duration.ToTimeSpan(), ct);
+            await clock.SleepUntilAsync(clock.UtcNow + request.Duration.ToTimeSpan(), cancellationToken);
             return new SleepResponse();
         });
-        d.Register<SleepUntilRequest>("SleepUntil", async (r, ct) =>
+        dispatcher.Register<SleepUntilRequest>("SleepUntil", async (request, cancellationToken) =>
         {
-            await clock.SleepUntilAsync(r.Timestamp.ToDateTime(), ct);
+            await clock.SleepUntilAsync(request.Timestamp.ToDateTime(), cancellationToken);
             return new SleepResponse();
         });
-        d.Register<SleepRequest>("UnlockTimeSkippingWithSleep", async (r, ct) =>
+        dispatcher.Register<SleepRequest>("UnlockTimeSkippingWithSleep", async (request, cancellationToken) =>
         {
-            await clock.UnlockedSleepAsync(r.Duration.ToTimeSpan(), ct);
+            await clock.UnlockedSleepAsync(request.Duration.ToTimeSpan(), cancellationToken);
             return new SleepResponse();
         });
-        d.Register<Empty>("GetCurrentTime", _ => new GetCurrentTimeResponse { Time = Timestamp.FromDateTime(clock.UtcNow) });
+        dispatcher.Register<Empty>("GetCurrentTime", _ => new GetCurrentTimeResponse { Time = Timestamp.FromDateTime(clock.UtcNow) });
     }
 }

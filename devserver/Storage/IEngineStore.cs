@@ -11,4 +11,9 @@ internal interface IEngineStore : IDisposable
     Task WriteAsync(IReadOnlyList<RunSnapshot> runs);
 
     Task WriteNamespaceAsync(string name, string id, IReadOnlyDictionary<string, IndexedValueType> searchAttributes);
+
+    /// <summary>Stores a schedule's state, or deletes the schedule when <paramref name="state"/> is null.</summary>
+    Task WriteScheduleAsync(string ns, string scheduleId, byte[]? state);
+
+    IReadOnlyList<(string Namespace, string ScheduleId, byte[] State)> ReadSchedules();
 }

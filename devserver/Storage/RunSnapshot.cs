@@ -9,11 +9,11 @@ namespace Payments.DevServer.Storage;
 /// </summary>
 internal sealed record RunSnapshot(string Namespace, string WorkflowId, string RunId, int FirstNewEventIndex, IReadOnlyList<byte[]> NewEvents, byte[] State)
 {
-    public static RunSnapshot Capture(Execution x)
+    public static RunSnapshot Capture(Execution run)
     {
-        var first = x.PersistedEventCount;
-        var events = x.History.Skip(first).Select(e => e.ToByteArray()).ToList();
-        x.PersistedEventCount = x.History.Count;
-        return new RunSnapshot(x.Namespace.Name, x.WorkflowId, x.RunId, first, events, RunState.Write(x));
+        var first = run.PersistedEventCount;
+        var events = run.History.Skip(first).Select(historyEvent => historyEvent.ToByteArray()).ToList();
+        run.PersistedEventCount = run.History.Count;
+        return new RunSnapshot(run.Namespace.Name, run.WorkflowId, run.RunId, first, events, RunState.Write(run));
     }
 }

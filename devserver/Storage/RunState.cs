@@ -4,6 +4,7 @@ using Temporalio.Api.Common.V1;
 using Temporalio.Api.Failure.V1;
 using Temporalio.Api.History.V1;
 using Execution = Payments.DevServer.Engine.Execution;
+using static Payments.DevServer.Storage.StoredMessages;
 
 namespace Payments.DevServer.Storage;
 
@@ -12,85 +13,69 @@ internal static class RunState
 {
     private const byte Version = 1;
 
-    public static byte[] Write(Execution x)
+    public static byte[] Write(Execution run)
     {
         using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream))
+        using (var writer = new BinaryWriter(stream))
         {
-            w.Write(Version);
-            w.Write(x.StickyQueue ?? "");
-            WriteMessage(w, new History { Events = { x.Buffered } });
-            var requestIds = x.Chain.StartRequestIds.Where(p => p.Value == x.RunId).Select(p => p.Key).ToList();
-            w.Write(requestIds.Count);
-            requestIds.ForEach(w.Write);
-            w.Write(x.Activities.Count);
-            foreach (var a in x.Activities.Values)
+            writer.Write(Version);
+            writer.Write(run.StickyQueue ?? "");
+            WriteMessage(writer, new History { Events = { run.Buffered } });
+            var requestIds = run.Chain.StartRequestIds.Where(known => known.Value == run.RunId).Select(known => known.Key).ToList();
+            writer.Write(requestIds.Count);
+            requestIds.ForEach(writer.Write);
+            writer.Write(run.Activities.Count);
+            foreach (var activity in run.Activities.Values)
             {
-                w.Write(a.ScheduledEventId);
-                w.Write(a.Attempt);
-                w.Write(a.AttemptScheduledTime.Ticks);
-                w.Write(a.IsStarted);
-                w.Write(a.StartedTime?.Ticks ?? 0);
-                w.Write(a.StartedIdentity);
-                w.Write(a.StartRequestId);
-                w.Write(a.LastHeartbeatTime?.Ticks ?? 0);
-                WriteMessage(w, a.HeartbeatDetails);
-                WriteMessage(w, a.LastFailure);
+                writer.Write(activity.ScheduledEventId);
+                writer.Write(activity.Attempt);
+                writer.Write(activity.AttemptScheduledTime.Ticks);
+                writer.Write(activity.IsStarted);
+                writer.Write(activity.StartedTime?.Ticks ?? 0);
+                writer.Write(activity.StartedIdentity);
+                writer.Write(activity.StartRequestId);
+                writer.Write(activity.LastHeartbeatTime?.Ticks ?? 0);
+                WriteMessage(writer, activity.HeartbeatDetails);
+                WriteMessage(writer, activity.LastFailure);
             }
         }
         return stream.ToArray();
     }
 
     /// <summary>Restores these facts onto a run whose history was already applied.</summary>
-    public static void Read(Execution x, byte[] state)
+    public static void Read(Execution run, byte[] state)
     {
-        using var r = new BinaryReader(new MemoryStream(state));
-        if (r.ReadByte() != Version)
+        using var reader = new BinaryReader(new MemoryStream(state));
+        if (reader.ReadByte() != Version)
         {
-            throw new InvalidDataException($"Run {x.RunId} has state of an unknown version");
+            throw new InvalidDataException($"Run {run.RunId} has state of an unknown version");
         }
-        var sticky = r.ReadString();
-        x.StickyQueue = sticky.Length == 0 ? null : sticky;
-        foreach (var e in ReadMessage(r, History.Parser)?.Events ?? [])
+        var sticky = reader.ReadString();
+        run.StickyQueue = sticky.Length == 0 ? null : sticky;
+        foreach (var buffered in ReadMessage(reader, History.Parser)?.Events ?? [])
         {
-            x.Buffered.Add(e);
-            x.Apply(e);
+            run.Buffered.Add(buffered);
+            run.Apply(buffered);
         }
-        for (var count = r.ReadInt32(); count > 0; count--)
+        for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            x.Chain.StartRequestIds[r.ReadString()] = x.RunId;
+            run.Chain.StartRequestIds[reader.ReadString()] = run.RunId;
         }
-        for (var count = r.ReadInt32(); count > 0; count--)
+        for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            var id = r.ReadInt64();
-            var a = x.Activities[id];
-            a.Attempt = r.ReadInt32();
-            a.AttemptScheduledTime = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
-            a.IsStarted = r.ReadBoolean();
-            var started = r.ReadInt64();
-            a.StartedTime = started == 0 ? null : new DateTime(started, DateTimeKind.Utc);
-            a.StartedIdentity = r.ReadString();
-            a.StartRequestId = r.ReadString();
-            var beat = r.ReadInt64();
-            a.LastHeartbeatTime = beat == 0 ? null : new DateTime(beat, DateTimeKind.Utc);
-            a.HeartbeatDetails = ReadMessage(r, Payloads.Parser);
-            a.LastFailure = ReadMessage(r, Failure.Parser);
+            var scheduledEventId = reader.ReadInt64();
+            var activity = run.Activities[scheduledEventId];
+            activity.Attempt = reader.ReadInt32();
+            activity.AttemptScheduledTime = new DateTime(reader.ReadInt64(), DateTimeKind.Utc);
+            activity.IsStarted = reader.ReadBoolean();
+            var started = reader.ReadInt64();
+            activity.StartedTime = started == 0 ? null : new DateTime(started, DateTimeKind.Utc);
+            activity.StartedIdentity = reader.ReadString();
+            activity.StartRequestId = reader.ReadString();
+            var beat = reader.ReadInt64();
+            activity.LastHeartbeatTime = beat == 0 ? null : new DateTime(beat, DateTimeKind.Utc);
+            activity.HeartbeatDetails = ReadMessage(reader, Payloads.Parser);
+            activity.LastFailure = ReadMessage(reader, Failure.Parser);
         }
-    }
-
-    private static void WriteMessage(BinaryWriter w, IMessage? message)
-    {
-        var bytes = message?.ToByteArray();
-        w.Write(bytes is null ? -1 : bytes.Length);
-        if (bytes is not null)
-        {
-            w.Write(bytes);
-        }
-    }
-
-    private static T? ReadMessage<T>(BinaryReader r, MessageParser<T> parser) where T : class, IMessage<T>
-    {
-        var length = r.ReadInt32();
-        return length < 0 ? null : parser.ParseFrom(r.ReadBytes(length));
     }
 }

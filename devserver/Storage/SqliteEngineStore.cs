@@ -40,6 +40,7 @@ internal sealed class SqliteEngineStore : IEngineStore
             CREATE TABLE IF NOT EXISTS namespaces (name TEXT PRIMARY KEY, id TEXT NOT NULL, search_attributes TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, workflow_id TEXT NOT NULL, state BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS events (run_id TEXT NOT NULL, event_index INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, event_index)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS schedules (namespace TEXT NOT NULL, schedule_id TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (namespace, schedule_id)) WITHOUT ROWID;
             """);
         return new SqliteEngineStore(connection, logger);
     }
@@ -61,10 +62,10 @@ internal sealed class SqliteEngineStore : IEngineStore
             var index = insert.Parameters.Add("$index", SqliteType.Integer);
             var data = insert.Parameters.Add("$data", SqliteType.Blob);
             insert.Parameters.AddWithValue("$run", run.RunId);
-            for (var i = 0; i < run.NewEvents.Count; i++)
+            for (var offset = 0; offset < run.NewEvents.Count; offset++)
             {
-                index.Value = run.FirstNewEventIndex + i;
-                data.Value = run.NewEvents[i];
+                index.Value = run.FirstNewEventIndex + offset;
+                data.Value = run.NewEvents[offset];
                 insert.ExecuteNonQuery();
             }
         }
@@ -75,9 +76,35 @@ internal sealed class SqliteEngineStore : IEngineStore
         using var upsert = Command(tx, "INSERT OR REPLACE INTO namespaces (name, id, search_attributes) VALUES ($name, $id, $sa)");
         upsert.Parameters.AddWithValue("$name", name);
         upsert.Parameters.AddWithValue("$id", id);
-        upsert.Parameters.AddWithValue("$sa", string.Join('\n', searchAttributes.Select(p => $"{p.Key}={p.Value}")));
+        upsert.Parameters.AddWithValue("$sa", string.Join('\n', searchAttributes.Select(attribute => $"{attribute.Key}={attribute.Value}")));
         upsert.ExecuteNonQuery();
     });
+
+    public Task WriteScheduleAsync(string ns, string scheduleId, byte[]? state) => Enqueue(tx =>
+    {
+        using var write = Command(tx, state is null
+            ? "DELETE FROM schedules WHERE namespace = $ns AND schedule_id = $id"
+            : "INSERT OR REPLACE INTO schedules (namespace, schedule_id, state) VALUES ($ns, $id, $state)");
+        write.Parameters.AddWithValue("$ns", ns);
+        write.Parameters.AddWithValue("$id", scheduleId);
+        if (state is not null)
+        {
+            write.Parameters.AddWithValue("$state", state);
+        }
+        write.ExecuteNonQuery();
+    });
+
+    public IReadOnlyList<(string Namespace, string ScheduleId, byte[] State)> ReadSchedules()
+    {
+        var schedules = new List<(string, string, byte[])>();
+        using var read = new SqliteCommand("SELECT namespace, schedule_id, state FROM schedules", _connection);
+        using var reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            schedules.Add((reader.GetString(0), reader.GetString(1), (byte[])reader[2]));
+        }
+        return schedules;
+    }
 
     /// <summary>Loads every namespace and run into the engine, then re-arms their timers and tasks.</summary>
     public void Restore(TemporalEngine engine)
@@ -103,30 +130,30 @@ internal sealed class SqliteEngineStore : IEngineStore
             {
                 var ns = engine.AddNamespace(reader.GetString(1));
                 var chain = ns.GetOrAddChain(reader.GetString(2));
-                var x = new Execution(chain, reader.GetString(0), engine.Clock);
-                LoadHistory(x);
-                chain.Runs.Add(x);
-                RunState.Read(x, (byte[])reader[3]);
-                restored.Add(x);
+                var run = new Execution(chain, reader.GetString(0), engine.Clock);
+                LoadHistory(run);
+                chain.Runs.Add(run);
+                RunState.Read(run, (byte[])reader[3]);
+                restored.Add(run);
             }
         }
         restored.ForEach(engine.Reactivate);
         _logger.LogInformation("Restored {Runs} workflow runs", restored.Count);
     }
 
-    private void LoadHistory(Execution x)
+    private void LoadHistory(Execution run)
     {
         using var events = new SqliteCommand("SELECT data FROM events WHERE run_id = $run ORDER BY event_index", _connection);
-        events.Parameters.AddWithValue("$run", x.RunId);
+        events.Parameters.AddWithValue("$run", run.RunId);
         using var reader = events.ExecuteReader();
         while (reader.Read())
         {
-            var e = HistoryEvent.Parser.ParseFrom((byte[])reader[0]);
-            x.History.Add(e);
-            x.HistorySizeBytes += e.CalculateSize();
-            x.Apply(e);
+            var historyEvent = HistoryEvent.Parser.ParseFrom((byte[])reader[0]);
+            run.History.Add(historyEvent);
+            run.HistorySizeBytes += historyEvent.CalculateSize();
+            run.Apply(historyEvent);
         }
-        x.PersistedEventCount = x.History.Count;
+        run.PersistedEventCount = run.History.Count;
     }
 
     private Task Enqueue(Action<SqliteTransaction> write)
@@ -157,10 +184,10 @@ internal sealed class SqliteEngineStore : IEngineStore
                 }
                 batch.ForEach(item => item.Done.TrySetResult());
             }
-            catch (SqliteException e)
+            catch (SqliteException error)
             {
-                _logger.LogError(e, "Writing {Count} changes to the database failed", batch.Count);
-                batch.ForEach(item => item.Done.TrySetException(e));
+                _logger.LogError(error, "Writing {Count} changes to the database failed", batch.Count);
+                batch.ForEach(item => item.Done.TrySetException(error));
             }
             batch.Clear();
         }

@@ -8,28 +8,28 @@ internal sealed class DefaultOrder : IComparer<VisibilityRecord>
 {
     public static readonly DefaultOrder Instance = new();
 
-    public int Compare(VisibilityRecord? x, VisibilityRecord? y)
+    public int Compare(VisibilityRecord? left, VisibilityRecord? right)
     {
-        if (ReferenceEquals(x, y))
+        if (ReferenceEquals(left, right))
         {
             return 0;
         }
-        if (x is null || y is null)
+        if (left is null || right is null)
         {
-            return x is null ? -1 : 1;
+            return left is null ? -1 : 1;
         }
-        var byClose = (y.CloseTime ?? DateTime.MaxValue).CompareTo(x.CloseTime ?? DateTime.MaxValue);
+        var byClose = (right.CloseTime ?? DateTime.MaxValue).CompareTo(left.CloseTime ?? DateTime.MaxValue);
         if (byClose != 0)
         {
             return byClose;
         }
-        var byStart = y.StartTime.CompareTo(x.StartTime);
+        var byStart = right.StartTime.CompareTo(left.StartTime);
         if (byStart != 0)
         {
             return byStart;
         }
-        var byRun = string.CompareOrdinal(x.RunId, y.RunId);
-        return byRun != 0 ? byRun : string.CompareOrdinal(x.WorkflowId, y.WorkflowId);
+        var byRun = string.CompareOrdinal(left.RunId, right.RunId);
+        return byRun != 0 ? byRun : string.CompareOrdinal(left.WorkflowId, right.WorkflowId);
     }
 }
 
@@ -40,7 +40,7 @@ internal static class QueryOrdering
     public static List<VisibilityRecord> Sort(IEnumerable<VisibilityRecord> records, IReadOnlyList<QueryOrder> orders)
     {
         var keyed = records.Select(record => (Record: record, Keys: orders.Select(order => First(record, order.Field)).ToArray())).ToList();
-        keyed.Sort((x, y) => Compare(x.Keys, y.Keys, orders) is var result && result != 0 ? result : DefaultOrder.Instance.Compare(x.Record, y.Record));
+        keyed.Sort((first, second) => Compare(first.Keys, second.Keys, orders) is var result && result != 0 ? result : DefaultOrder.Instance.Compare(first.Record, second.Record));
         return keyed.ConvertAll(pair => pair.Record);
     }
 
@@ -53,7 +53,7 @@ internal static class QueryOrdering
                 (null, null) => 0,
                 (null, _) => -1,
                 (_, null) => 1,
-                var (a, b) => ValueComparer.Compare(a, b),
+                var (leftValue, rightValue) => ValueComparer.Compare(leftValue, rightValue),
             };
             if (result != 0)
             {

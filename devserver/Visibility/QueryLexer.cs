@@ -37,83 +37,83 @@ internal static class QueryLexer
     public static List<Token> Tokenize(string query)
     {
         var tokens = new List<Token>();
-        var i = 0;
+        var position = 0;
         while (true)
         {
-            while (i < query.Length && char.IsWhiteSpace(query[i]))
+            while (position < query.Length && char.IsWhiteSpace(query[position]))
             {
-                i++;
+                position++;
             }
-            if (i >= query.Length)
+            if (position >= query.Length)
             {
                 tokens.Add(new Token(TokenKind.End, string.Empty, query.Length + 1));
                 return tokens;
             }
-            var c = query[i];
-            var start = i;
-            if (c is '\'' or '"')
+            var character = query[position];
+            var start = position;
+            if (character is '\'' or '"')
             {
-                tokens.Add(new Token(TokenKind.String, ReadQuoted(query, ref i, c), i));
+                tokens.Add(new Token(TokenKind.String, ReadQuoted(query, ref position, character), position));
             }
-            else if (c == '`')
+            else if (character == '`')
             {
-                tokens.Add(new Token(TokenKind.Identifier, ReadQuoted(query, ref i, c), i));
+                tokens.Add(new Token(TokenKind.Identifier, ReadQuoted(query, ref position, character), position));
             }
-            else if (char.IsAsciiDigit(c) || (c == '.' && i + 1 < query.Length && char.IsAsciiDigit(query[i + 1])))
+            else if (char.IsAsciiDigit(character) || (character == '.' && position + 1 < query.Length && char.IsAsciiDigit(query[position + 1])))
             {
-                tokens.Add(ReadNumber(query, ref i));
+                tokens.Add(ReadNumber(query, ref position));
             }
-            else if (char.IsAsciiLetter(c) || c == '_')
+            else if (char.IsAsciiLetter(character) || character == '_')
             {
-                while (i < query.Length && (char.IsAsciiLetterOrDigit(query[i]) || query[i] is '_' or '$' or '.'))
+                while (position < query.Length && (char.IsAsciiLetterOrDigit(query[position]) || query[position] is '_' or '$' or '.'))
                 {
-                    i++;
+                    position++;
                 }
-                var word = query[start..i];
+                var word = query[start..position];
                 tokens.Add(Keywords.Contains(word)
-                    ? new Token(TokenKind.Keyword, word.ToUpperInvariant(), i)
-                    : new Token(TokenKind.Identifier, word, i));
+                    ? new Token(TokenKind.Keyword, word.ToUpperInvariant(), position)
+                    : new Token(TokenKind.Identifier, word, position));
             }
             else
             {
-                tokens.Add(ReadSymbol(query, ref i));
+                tokens.Add(ReadSymbol(query, ref position));
             }
         }
     }
 
-    private static string ReadQuoted(string query, ref int i, char quote)
+    private static string ReadQuoted(string query, ref int position, char quote)
     {
-        var start = i;
+        var start = position;
         var text = new StringBuilder();
-        i++;
-        while (i < query.Length)
+        position++;
+        while (position < query.Length)
         {
-            var c = query[i];
-            if (c == quote)
+            var character = query[position];
+            if (character == quote)
             {
                 // A doubled quote stands for the quote itself.
-                if (i + 1 < query.Length && query[i + 1] == quote)
+                if (position + 1 < query.Length && query[position + 1] == quote)
                 {
                     text.Append(quote);
-                    i += 2;
+                    position += 2;
                     continue;
                 }
-                i++;
+                position++;
                 return text.ToString();
             }
-            if (c == '\\' && quote != '`' && i + 1 < query.Length)
+            if (character == '\\' && quote != '`' && position + 1 < query.Length)
             {
-                text.Append(Unescape(query[i + 1]));
-                i += 2;
+                text.Append(Unescape(query[position + 1]));
+                position += 2;
                 continue;
             }
-            text.Append(c);
-            i++;
+            text.Append(character);
+            position++;
         }
         throw VisibilityErrors.MalformedQuery($"syntax error at position {query.Length + 1} near '{query[start..]}'");
     }
 
-    private static string Unescape(char c) => c switch
+    private static string Unescape(char character) => character switch
     {
         '0' => "\0",
         'b' => "\b",
@@ -122,30 +122,30 @@ internal static class QueryLexer
         't' => "\t",
         'Z' => "\u001a",
         // MySQL keeps the backslash of a pattern escape.
-        '%' or '_' => "\\" + c,
-        _ => c.ToString(),
+        '%' or '_' => "\\" + character,
+        _ => character.ToString(),
     };
 
-    private static Token ReadNumber(string query, ref int i)
+    private static Token ReadNumber(string query, ref int position)
     {
-        var start = i;
+        var start = position;
         var isFloat = false;
-        while (i < query.Length && char.IsAsciiDigit(query[i]))
+        while (position < query.Length && char.IsAsciiDigit(query[position]))
         {
-            i++;
+            position++;
         }
-        if (i < query.Length && query[i] == '.')
+        if (position < query.Length && query[position] == '.')
         {
             isFloat = true;
-            i++;
-            while (i < query.Length && char.IsAsciiDigit(query[i]))
+            position++;
+            while (position < query.Length && char.IsAsciiDigit(query[position]))
             {
-                i++;
+                position++;
             }
         }
-        if (i < query.Length && query[i] is 'e' or 'E')
+        if (position < query.Length && query[position] is 'e' or 'E')
         {
-            var exponent = i + 1;
+            var exponent = position + 1;
             if (exponent < query.Length && query[exponent] is '+' or '-')
             {
                 exponent++;
@@ -153,26 +153,26 @@ internal static class QueryLexer
             if (exponent < query.Length && char.IsAsciiDigit(query[exponent]))
             {
                 isFloat = true;
-                i = exponent;
-                while (i < query.Length && char.IsAsciiDigit(query[i]))
+                position = exponent;
+                while (position < query.Length && char.IsAsciiDigit(query[position]))
                 {
-                    i++;
+                    position++;
                 }
             }
         }
-        if (i < query.Length && (char.IsAsciiLetter(query[i]) || query[i] == '_'))
+        if (position < query.Length && (char.IsAsciiLetter(query[position]) || query[position] == '_'))
         {
-            throw VisibilityErrors.MalformedQuery($"syntax error at position {i + 1} near '{query[start..(i + 1)]}'");
+            throw VisibilityErrors.MalformedQuery($"syntax error at position {position + 1} near '{query[start..(position + 1)]}'");
         }
-        var text = query[start..i];
-        return new Token(isFloat ? TokenKind.Float : TokenKind.Integer, text, i);
+        var text = query[start..position];
+        return new Token(isFloat ? TokenKind.Float : TokenKind.Integer, text, position);
     }
 
-    private static Token ReadSymbol(string query, ref int i)
+    private static Token ReadSymbol(string query, ref int position)
     {
-        var c = query[i];
-        var next = i + 1 < query.Length ? query[i + 1] : '\0';
-        (TokenKind kind, string text) = (c, next) switch
+        var character = query[position];
+        var next = position + 1 < query.Length ? query[position + 1] : '\0';
+        (TokenKind kind, string text) = (character, next) switch
         {
             ('(', _) => (TokenKind.OpenParen, "("),
             (')', _) => (TokenKind.CloseParen, ")"),
@@ -187,10 +187,10 @@ internal static class QueryLexer
             ('-', _) => (TokenKind.Operator, "-"),
             ('+', _) => (TokenKind.Operator, "+"),
             _ => throw VisibilityErrors.MalformedQuery(
-                $"syntax error at position {i + 1} near '{c.ToString(CultureInfo.InvariantCulture)}'"),
+                $"syntax error at position {position + 1} near '{character.ToString(CultureInfo.InvariantCulture)}'"),
         };
         // "<>" is two characters but means "!=".
-        i += c == '<' && next == '>' ? 2 : text.Length;
-        return new Token(kind, text, i);
+        position += character == '<' && next == '>' ? 2 : text.Length;
+        return new Token(kind, text, position);
     }
 }

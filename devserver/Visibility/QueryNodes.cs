@@ -90,13 +90,13 @@ internal static class ValueComparer
 {
     public static int Compare(object left, object right) => (left, right) switch
     {
-        (string a, string b) => string.CompareOrdinal(a, b),
-        (long a, long b) => a.CompareTo(b),
-        (long a, double b) => ((double)a).CompareTo(b),
-        (double a, long b) => a.CompareTo(b),
-        (double a, double b) => a.CompareTo(b),
-        (DateTime a, DateTime b) => a.CompareTo(b),
-        (bool a, bool b) => a.CompareTo(b),
+        (string first, string second) => string.CompareOrdinal(first, second),
+        (long first, long second) => first.CompareTo(second),
+        (long first, double second) => ((double)first).CompareTo(second),
+        (double first, long second) => first.CompareTo(second),
+        (double first, double second) => first.CompareTo(second),
+        (DateTime first, DateTime second) => first.CompareTo(second),
+        (bool first, bool second) => first.CompareTo(second),
         _ => throw new InvalidOperationException($"Cannot compare {left.GetType().Name} with {right.GetType().Name}."),
     };
 }

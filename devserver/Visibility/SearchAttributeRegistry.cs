@@ -11,7 +11,7 @@ namespace Payments.DevServer.Visibility;
 /// The search attributes of one Temporal namespace: Temporal's system and predefined attributes plus the custom
 /// ones registered through the OperatorService. Reads are lock-free snapshots; writes are serialized.
 /// </summary>
-public sealed class SearchAttributeRegistry
+public sealed class SearchAttributeRegistry(string namespaceName)
 {
     /// <summary>Temporal keeps its own attributes under this prefix; no custom attribute may use it.</summary>
     public const string ReservedPrefix = "Temporal";
@@ -193,7 +193,7 @@ public sealed class SearchAttributeRegistry
             }
             if (!custom.TryGetValue(name, out var type) && !Predefined.TryGetValue(name, out type))
             {
-                throw VisibilityErrors.InvalidArgument($"search attribute {name} is not defined");
+                throw VisibilityErrors.InvalidArgument($"Namespace {namespaceName} has no mapping defined for search attribute {name}");
             }
             if (!SearchAttributeValues.TryDecode(payload, type, out _))
             {

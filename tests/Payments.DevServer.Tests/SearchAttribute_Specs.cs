@@ -48,6 +48,7 @@ public class SearchAttribute_Specs(InProcessServerFixture server)
             TypedSearchAttributes = new SearchAttributeCollection.Builder().Set(unknown, "v").ToSearchAttributeCollection(),
         }));
         Assert.Equal(RpcException.StatusCode.InvalidArgument, error.Code);
+        Assert.Equal("Namespace default has no mapping defined for search attribute NeverRegistered", error.Message);
     }
 
     [Fact]

@@ -440,3 +440,22 @@ public class GateWorkflow
         (GateActivities a) => a.PassAsync(),
         new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(2), RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(10) } });
 }
+
+[Workflow]
+public class UnfinishedUpdateWorkflow
+{
+    private bool _done;
+
+    [WorkflowRun]
+    public Task RunAsync() => Workflow.WaitConditionAsync(() => _done);
+
+    [WorkflowUpdate(UnfinishedPolicy = HandlerUnfinishedPolicy.Abandon)]
+    public Task WaitForeverAsync() => Workflow.WaitConditionAsync(() => false);
+
+    [WorkflowSignal]
+    public Task FinishAsync()
+    {
+        _done = true;
+        return Task.CompletedTask;
+    }
+}

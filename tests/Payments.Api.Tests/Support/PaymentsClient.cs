@@ -9,7 +9,7 @@ namespace Payments.Api.Tests.Support;
 public sealed class PaymentsClient(Uri baseAddress) : IDisposable
 {
     public const string OperatorToken = "dev-operator-token";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     public HttpClient Operator { get; } = Authorized(baseAddress, OperatorToken);
 

@@ -22,7 +22,7 @@ internal static class Executions
     /// <summary>A registry holding the custom attributes above.</summary>
     public static Payments.DevServer.Visibility.SearchAttributeRegistry Registry()
     {
-        var registry = new Payments.DevServer.Visibility.SearchAttributeRegistry();
+        var registry = new Payments.DevServer.Visibility.SearchAttributeRegistry("default");
         registry.Register(CustomerId.Name, IndexedValueType.Keyword);
         registry.Register(AmountCents.Name, IndexedValueType.Int);
         registry.Register(Score.Name, IndexedValueType.Double);

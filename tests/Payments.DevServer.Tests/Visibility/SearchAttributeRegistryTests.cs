@@ -13,7 +13,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void ListSearchAttributes_NewRegistry_ListsSystemAndPredefinedOnly()
     {
-        var response = new SearchAttributeRegistry().ListSearchAttributes(new ListSearchAttributesRequest { Namespace = "default" });
+        var response = new SearchAttributeRegistry("default").ListSearchAttributes(new ListSearchAttributesRequest { Namespace = "default" });
 
         Assert.Empty(response.CustomAttributes);
         Assert.Equal(IndexedValueType.Keyword, response.SystemAttributes["WorkflowId"]);
@@ -27,7 +27,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void AddSearchAttributes_NewNames_AreListedAsCustom()
     {
-        var registry = new SearchAttributeRegistry();
+        var registry = new SearchAttributeRegistry("default");
 
         registry.AddSearchAttributes(new AddSearchAttributesRequest
         {
@@ -44,7 +44,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void Register_SameNameSameType_IsIdempotent()
     {
-        var registry = new SearchAttributeRegistry();
+        var registry = new SearchAttributeRegistry("default");
         registry.Register("CustomerId", IndexedValueType.Keyword);
 
         registry.Register("CustomerId", IndexedValueType.Keyword);
@@ -55,7 +55,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void Register_SameNameOtherType_IsAlreadyExists()
     {
-        var registry = new SearchAttributeRegistry();
+        var registry = new SearchAttributeRegistry("default");
         registry.Register("CustomerId", IndexedValueType.Keyword);
 
         var error = Assert.Throws<RpcException>(() => registry.Register("CustomerId", IndexedValueType.Int));
@@ -74,7 +74,7 @@ public class SearchAttributeRegistryTests
     [InlineData("Memo")]
     public void Register_ReservedName_IsInvalidArgument(string name)
     {
-        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Register(name, IndexedValueType.Keyword));
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry("default").Register(name, IndexedValueType.Keyword));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal($"Search attribute {name} is reserved by system.", error.Status.Detail);
@@ -83,7 +83,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void Register_UnspecifiedType_IsInvalidArgument()
     {
-        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Register("CustomerId", IndexedValueType.Unspecified));
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry("default").Register("CustomerId", IndexedValueType.Unspecified));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("Unknown search attribute type: Unspecified.", error.Status.Detail);
@@ -92,7 +92,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void AddSearchAttributes_Empty_IsInvalidArgument()
     {
-        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().AddSearchAttributes(new AddSearchAttributesRequest()));
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry("default").AddSearchAttributes(new AddSearchAttributesRequest()));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("SearchAttributes are not set on request.", error.Status.Detail);
@@ -101,7 +101,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void Register_MoreThanTheSqlStoreHolds_IsInvalidArgument()
     {
-        var registry = new SearchAttributeRegistry();
+        var registry = new SearchAttributeRegistry("default");
         for (var i = 1; i <= 3; i++)
         {
             registry.Register($"Amount{i}", IndexedValueType.Int);
@@ -116,7 +116,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void Remove_CustomAttribute_IsNoLongerListed()
     {
-        var registry = new SearchAttributeRegistry();
+        var registry = new SearchAttributeRegistry("default");
         registry.Register("CustomerId", IndexedValueType.Keyword);
 
         registry.Remove("CustomerId");
@@ -128,7 +128,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void RemoveSearchAttributes_SystemAttribute_IsInvalidArgument()
     {
-        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Remove("WorkflowType"));
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry("default").Remove("WorkflowType"));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("Unable to remove non-custom search attributes: WorkflowType.", error.Status.Detail);
@@ -152,7 +152,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void Validate_PredefinedChangeVersion_Passes()
     {
-        new SearchAttributeRegistry().Validate(new SearchAttributes
+        new SearchAttributeRegistry("default").Validate(new SearchAttributes
         {
             IndexedFields = { ["TemporalChangeVersion"] = Json("""["fee-rounding-1"]""", "KeywordList") },
         });
@@ -170,17 +170,17 @@ public class SearchAttributeRegistryTests
     [Fact]
     public void Validate_UnregisteredAttribute_IsInvalidArgument()
     {
-        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Validate(
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry("default").Validate(
             Executions.Attributes(builder => builder.Set(Executions.CustomerId, "c-1"))));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("search attribute CustomerId is not defined", error.Status.Detail);
+        Assert.Equal("Namespace default has no mapping defined for search attribute CustomerId", error.Status.Detail);
     }
 
     [Fact]
     public void Validate_SystemAttribute_IsInvalidArgument()
     {
-        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry().Validate(new SearchAttributes
+        var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry("default").Validate(new SearchAttributes
         {
             IndexedFields = { ["WorkflowId"] = Json("\"wf\"", "Keyword") },
         }));
@@ -220,7 +220,7 @@ public class SearchAttributeRegistryTests
     [Fact]
     public async Task Register_FromManyThreads_KeepsEveryAttribute()
     {
-        var registry = new SearchAttributeRegistry();
+        var registry = new SearchAttributeRegistry("default");
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => registry.Register($"Key{i}", IndexedValueType.Keyword))));
 

@@ -1,0 +1,304 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Temporalio.Api.Common.V1;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.Failure.V1;
+using Temporalio.Api.History.V1;
+using Temporalio.Api.TaskQueue.V1;
+using Temporalio.Api.WorkflowService.V1;
+
+namespace Payments.DevServer.Engine;
+
+/// <summary>A workflow task waiting on a queue; stale once the run moved on.</summary>
+internal sealed record WorkflowTaskRef(Execution Execution, long ScheduledEventId, int Attempt);
+
+/// <summary>
+/// Workflow tasks: scheduled on the normal or sticky queue, started by a poll, completed with commands (applied by
+/// <see cref="WorkflowCommands"/>) or failed, timed out; a sticky queue nobody polls falls back to the normal one.
+/// </summary>
+internal sealed class WorkflowTasks(TemporalEngine engine)
+{
+    /// <summary>A sticky queue nobody polled for this long is treated as gone.</summary>
+    private static readonly TimeSpan StickyPollerWindow = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan DefaultStickyScheduleToStart = TimeSpan.FromSeconds(10);
+
+    public void Schedule(Execution run, Mutation mutation)
+    {
+        var normal = run.Started.TaskQueue.Name;
+        if (run.StickyQueue is { } sticky && !(engine.Queues.Find(run.Namespace.Name, sticky, TaskQueueType.Workflow)?.HasRecentPoller(StickyPollerWindow) ?? false))
+        {
+            run.StickyQueue = null;
+        }
+        var queue = run.StickyQueue is null
+            ? new TaskQueue { Name = normal, Kind = TaskQueueKind.Normal }
+            : new TaskQueue { Name = run.StickyQueue, Kind = TaskQueueKind.Sticky, NormalName = normal };
+        HistoryWriter.Append(run, engine.Events.WorkflowTaskScheduled(queue, run.Started.WorkflowTaskTimeout, run.NextWorkflowTaskAttempt), mutation);
+        Arm(run);
+    }
+
+    /// <summary>Puts a scheduled workflow task on its queue, or times a started one (used live and on restore).</summary>
+    public void Arm(Execution run)
+    {
+        var task = run.WorkflowTask!;
+        run.Armed.HoldForWorkflowTask();
+        run.Armed.WorkflowTaskTimeout?.Cancel();
+        var timeoutType = task.IsStarted ? TimeoutType.StartToClose : TimeoutType.ScheduleToStart;
+        if (!task.IsStarted)
+        {
+            engine.Queues.Get(run.Namespace.Name, task.Queue, TaskQueueType.Workflow).Add(new WorkflowTaskRef(run, task.ScheduledEventId, task.Attempt));
+            if (!task.Sticky)
+            {
+                return;
+            }
+        }
+        var due = task.IsStarted ? task.StartedTime + task.StartToClose : task.ScheduledTime + run.StickyScheduleToStart;
+        run.Armed.WorkflowTaskTimeout = engine.Clock.Schedule(due, () => engine.Mutate(run.Chain, mutation => OnTimeout(run, task, timeoutType, mutation)));
+    }
+
+    /// <summary>After a restore: sticky queues died with the process that polled them, so later tasks go to the normal queue.</summary>
+    public void Reactivate(Execution run)
+    {
+        run.StickyQueue = null;
+        if (run.WorkflowTask is { IsStarted: false, Sticky: true } stuck)
+        {
+            engine.Mutate(run.Chain, mutation => OnTimeout(run, stuck, TimeoutType.ScheduleToStart, mutation));
+        }
+        else if (run.WorkflowTask is not null)
+        {
+            Arm(run);
+        }
+        else if (!run.History.Any(historyEvent => historyEvent.EventType == EventType.WorkflowTaskScheduled))
+        {
+            engine.Mutate(run.Chain, mutation => engine.Lifecycle.ArmFirstWorkflowTask(run, mutation));
+        }
+    }
+
+    private void OnTimeout(Execution run, WorkflowTaskInfo task, TimeoutType timeoutType, Mutation mutation)
+    {
+        if (!run.IsRunning || run.WorkflowTask != task || task.IsStarted != (timeoutType == TimeoutType.StartToClose))
+        {
+            return;
+        }
+        HistoryWriter.Append(run, engine.Events.WorkflowTaskTimedOut(task, timeoutType), mutation);
+        HistoryWriter.FlushBuffered(run, mutation);
+        Schedule(run, mutation);
+    }
+
+    public async Task<PollWorkflowTaskQueueResponse> PollAsync(PollWorkflowTaskQueueRequest request, CancellationToken cancellationToken)
+    {
+        var ns = engine.GetNamespace(request.Namespace);
+        if (string.IsNullOrEmpty(request.TaskQueue?.Name))
+        {
+            throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
+        }
+        var queue = engine.Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Workflow);
+        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => TryStart(item, request), engine.Stopping, cancellationToken);
+        return task ?? new PollWorkflowTaskQueueResponse();
+    }
+
+    private PollWorkflowTaskQueueResponse? TryStart(object item, PollWorkflowTaskQueueRequest request)
+    {
+        if (item is QueryTask query)
+        {
+            return query.IsAnswered ? null : engine.Mutate(query.Execution.Chain, _ => WorkflowQueries.TaskResponse(query));
+        }
+        var reference = (WorkflowTaskRef)item;
+        var run = reference.Execution;
+        return engine.Mutate(run.Chain, mutation =>
+        {
+            var task = run.WorkflowTask;
+            if (!run.IsRunning || task is null || task.IsStarted || task.ScheduledEventId != reference.ScheduledEventId || task.Attempt != reference.Attempt)
+            {
+                return null;
+            }
+            var started = engine.Events.WorkflowTaskStarted(task.ScheduledEventId, request.Identity, run.HistorySizeBytes, HistoryLimits.SuggestContinueAsNew(run));
+            HistoryWriter.Append(run, started, mutation);
+            Arm(run);
+            var from = task.Sticky && run.PreviousStartedEventId > 0 ? (int)run.PreviousStartedEventId : 0;
+            var history = new History();
+            history.Events.AddRange(run.History.Skip(from));
+            return new PollWorkflowTaskQueueResponse
+            {
+                Messages = { WorkflowUpdates.RequestMessages(run, started.EventId) },
+                TaskToken = new TaskToken(TaskTokenKind.Workflow, run.Namespace.Name, run.WorkflowId, run.RunId, task.ScheduledEventId, task.Attempt).ToByteString(),
+                WorkflowExecution = new WorkflowExecution { WorkflowId = run.WorkflowId, RunId = run.RunId },
+                WorkflowType = run.Started.WorkflowType,
+                PreviousStartedEventId = run.PreviousStartedEventId,
+                StartedEventId = started.EventId,
+                Attempt = task.Attempt,
+                History = history,
+                WorkflowExecutionTaskQueue = new TaskQueue { Name = run.Started.TaskQueue.Name, Kind = TaskQueueKind.Normal },
+                ScheduledTime = Timestamp.FromDateTime(task.ScheduledTime),
+                StartedTime = started.EventTime,
+            };
+        });
+    }
+
+    /// <summary>Finds the chain a workflow task token names.</summary>
+    private (WorkflowChain Chain, TaskToken Token) ResolveToken(ByteString taskToken)
+    {
+        var token = TaskToken.Parse(taskToken, TaskTokenKind.Workflow);
+        var ns = engine.GetNamespace(token.Namespace);
+        return ns.Chains.TryGetValue(token.WorkflowId, out var chain)
+            ? (chain, token)
+            : throw TemporalErrors.NotFound("Workflow task not found.");
+    }
+
+    /// <summary>The run a token names and its task, if that task is still the started one. Call under the chain's lock.</summary>
+    private static WorkflowTaskInfo StartedTask(WorkflowChain chain, TaskToken token, out Execution run)
+    {
+        run = chain.Find(token.RunId) ?? throw TemporalErrors.NotFound("Workflow task not found.");
+        var task = run.WorkflowTask;
+        if (!run.IsRunning || task is not { IsStarted: true } || task.ScheduledEventId != token.EventId || task.Attempt != token.Attempt)
+        {
+            throw TemporalErrors.NotFound("Workflow task not found.");
+        }
+        return task;
+    }
+
+    public async Task<RespondWorkflowTaskCompletedResponse> CompleteAsync(RespondWorkflowTaskCompletedRequest request)
+    {
+        var (chain, token) = ResolveToken(request.TaskToken);
+        await engine.MutateAsync(chain, mutation =>
+        {
+            var task = StartedTask(chain, token, out var run);
+            Complete(run, task, request, mutation);
+            return true;
+        });
+        return new RespondWorkflowTaskCompletedResponse();
+    }
+
+    private void Complete(Execution run, WorkflowTaskInfo task, RespondWorkflowTaskCompletedRequest request, Mutation mutation)
+    {
+        if (request.StickyAttributes?.WorkerTaskQueue?.Name is { Length: > 0 } sticky)
+        {
+            run.StickyQueue = sticky;
+            run.StickyScheduleToStart = request.StickyAttributes.ScheduleToStartTimeout.ToTimeSpanOrZero() is var timeout && timeout > TimeSpan.Zero ? timeout : DefaultStickyScheduleToStart;
+        }
+        else
+        {
+            run.StickyQueue = null;
+        }
+        var badCommand = engine.Commands.Validate(run, request.Commands);
+        if (badCommand is not null || (run.Buffered.Count > 0 && request.Commands.Any(WorkflowCommands.IsCloseCommand)))
+        {
+            Fail(run, task, badCommand?.Cause ?? WorkflowTaskFailedCause.UnhandledCommand,
+                new Failure { Message = badCommand?.Message ?? "Workflow has unhandled events; the close command is rejected." }, request.Identity, mutation);
+            return;
+        }
+        var completedEventId = HistoryWriter.Append(run, engine.Events.WorkflowTaskCompleted(new WorkflowTaskCompletedEventAttributes
+        {
+            ScheduledEventId = task.ScheduledEventId,
+            StartedEventId = task.StartedEventId,
+            Identity = request.Identity,
+            BinaryChecksum = request.BinaryChecksum,
+            WorkerVersion = request.WorkerVersionStamp,
+            SdkMetadata = request.SdkMetadata,
+            MeteringMetadata = request.MeteringMetadata,
+        }), mutation);
+        var needsTask = request.ForceCreateNewWorkflowTask;
+        var messages = request.Messages.ToDictionary(message => message.Id);
+        foreach (var command in request.Commands)
+        {
+            if (!run.IsRunning)
+            {
+                break;
+            }
+            if (command.CommandType == CommandType.ProtocolMessage)
+            {
+                if (messages.Remove(command.ProtocolMessageCommandAttributes.MessageId, out var message))
+                {
+                    engine.Updates.ApplyMessage(run, message, mutation);
+                }
+                continue;
+            }
+            needsTask |= engine.Commands.Apply(run, command, completedEventId, mutation);
+        }
+        foreach (var message in request.Messages.Where(message => messages.ContainsKey(message.Id)))
+        {
+            engine.Updates.ApplyMessage(run, message, mutation);
+        }
+        // An update that arrived while this task ran still waits for the worker.
+        needsTask |= run.Updates.Values.Any(update => update.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted);
+        if (run.IsRunning && HistoryLimits.Exceeded(run) is { } reason)
+        {
+            engine.Lifecycle.Terminate(run, reason, mutation);
+        }
+        if (run.IsRunning && (HistoryWriter.FlushBuffered(run, mutation) | needsTask))
+        {
+            Schedule(run, mutation);
+        }
+        engine.Queries.ReleaseParked(run);
+    }
+
+    public async Task<RespondWorkflowTaskFailedResponse> FailAsync(RespondWorkflowTaskFailedRequest request)
+    {
+        var (chain, token) = ResolveToken(request.TaskToken);
+        await engine.MutateAsync(chain, mutation =>
+        {
+            var task = StartedTask(chain, token, out var run);
+            Fail(run, task, request.Cause, request.Failure, request.Identity, mutation);
+            return true;
+        });
+        return new RespondWorkflowTaskFailedResponse();
+    }
+
+    private void Fail(Execution run, WorkflowTaskInfo task, WorkflowTaskFailedCause cause, Failure? failure, string identity, Mutation mutation)
+    {
+        HistoryWriter.Append(run, engine.Events.WorkflowTaskFailed(task, cause, failure, identity), mutation);
+        HistoryWriter.FlushBuffered(run, mutation);
+        // Attempts after the second wait a little, as Temporal backs off a workflow task that keeps failing.
+        var backoff = task.Attempt < 2 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(10 * (task.Attempt - 1), 600));
+        if (backoff == TimeSpan.Zero)
+        {
+            Schedule(run, mutation);
+            return;
+        }
+        run.Armed.WorkflowTaskDelay = engine.Clock.After(backoff, () => engine.Mutate(run.Chain, later => ScheduleAfterDelay(run, later)));
+    }
+
+    /// <summary>The end of a workflow task's delay (start delay or backoff): the task is scheduled unless the run moved on.</summary>
+    public void ScheduleAfterDelay(Execution run, Mutation mutation)
+    {
+        run.Armed.WorkflowTaskDelay = null;
+        if (run.IsRunning && run.WorkflowTask is null)
+        {
+            Schedule(run, mutation);
+        }
+    }
+
+    public ResetStickyTaskQueueResponse ResetStickyTaskQueue(ResetStickyTaskQueueRequest request)
+    {
+        var chain = TemporalEngine.GetChain(engine.GetNamespace(request.Namespace), request.Execution?.WorkflowId ?? "");
+        engine.Mutate(chain, mutation =>
+        {
+            var run = TemporalEngine.GetRun(chain, request.Execution!.RunId);
+            run.StickyQueue = null;
+            mutation.Touch(run);
+        });
+        return new ResetStickyTaskQueueResponse();
+    }
+
+    /// <summary>A worker leaves: its sticky queue is gone, so the tasks waiting there move to the normal queue now.</summary>
+    public ShutdownWorkerResponse ShutdownWorker(ShutdownWorkerRequest request)
+    {
+        var ns = engine.GetNamespace(request.Namespace);
+        if (string.IsNullOrEmpty(request.StickyTaskQueue) || engine.Queues.Find(ns.Name, request.StickyTaskQueue, TaskQueueType.Workflow) is not { } sticky)
+        {
+            return new ShutdownWorkerResponse();
+        }
+        foreach (var task in sticky.Drain().OfType<WorkflowTaskRef>())
+        {
+            var run = task.Execution;
+            engine.Mutate(run.Chain, mutation =>
+            {
+                if (run.WorkflowTask is { IsStarted: false } pending && pending.ScheduledEventId == task.ScheduledEventId)
+                {
+                    OnTimeout(run, pending, TimeoutType.ScheduleToStart, mutation);
+                }
+            });
+        }
+        return new ShutdownWorkerResponse();
+    }
+}

@@ -1,0 +1,40 @@
+using Payments.Activities.Reconciliation;
+using Payments.Activities.Tests.Support;
+
+namespace Payments.Activities.Tests.Reconciliation;
+
+/// <summary>Rows changed behind the platform's back by SQL: the reconciliation names each difference and what it is about.</summary>
+public sealed class PlantedDifference_Specs(ParticipantsFixture fixture) : IClassFixture<ParticipantsFixture>
+{
+    [Fact]
+    public async Task FindLedgerDifferences_BalanceVoucherAndPendingTampered_ReportsEachDifference()
+    {
+        var credited = await PaidPayments.PayAsync(fixture);
+        var unposted = await PaidPayments.PayAsync(fixture);
+        var pending = await PaidPayments.PayAsync(fixture);
+        await fixture.ExecuteAsync("UPDATE funds.accounts SET balance = balance + 1 WHERE merchant_id = @merchant", ("merchant", credited.MerchantId));
+        await fixture.ExecuteAsync("DELETE FROM accounting.vouchers WHERE payment_id = @payment", ("payment", unposted.PaymentId));
+        await fixture.ExecuteAsync("UPDATE points.accounts SET pending_points = 7 WHERE user_id = @user", ("user", pending.UserId));
+
+        var differences = await PaidPayments.ReconcileAsync(fixture);
+
+        Assert.Contains(differences, d => d is { Kind: LedgerDifferenceKind.MerchantPayableMismatch } && d.AccountId == credited.MerchantId);
+        Assert.Contains(differences, d => d is { Kind: LedgerDifferenceKind.MissingVoucher } && d.PaymentId == unposted.PaymentId);
+        // Without its voucher, the merchant's balance is ahead of the ledger too.
+        Assert.Contains(differences, d => d is { Kind: LedgerDifferenceKind.MerchantPayableMismatch } && d.AccountId == unposted.MerchantId);
+        Assert.Contains(differences, d => d is { Kind: LedgerDifferenceKind.PendingPoints } && d.AccountId == pending.UserId);
+    }
+
+    [Fact]
+    public async Task FindLedgerDifferences_VoucherLineMovedToAnotherMerchant_ReportsAmountMismatch()
+    {
+        var payment = await PaidPayments.PayAsync(fixture);
+        await fixture.ExecuteAsync(
+            "UPDATE accounting.voucher_lines SET account = account || '-x' WHERE voucher_id = (SELECT voucher_id FROM accounting.vouchers WHERE payment_id = @payment) AND account LIKE '2202 %'",
+            ("payment", payment.PaymentId));
+
+        var differences = await PaidPayments.ReconcileAsync(fixture);
+
+        Assert.Contains(differences, d => d is { Kind: LedgerDifferenceKind.VoucherAmountMismatch } && d.PaymentId == payment.PaymentId);
+    }
+}
