@@ -36,11 +36,12 @@ internal sealed class DirectCompletion : IAsyncDisposable
 
     public async Task CompleteAsync(string paymentId, string bankTxnId, long amount)
     {
-        await _services.GetRequiredService<PaymentOrderStore>().RecordBankCallbackAsync(
+        await _services.GetRequiredService<PaymentOrderStore>().RecordBankResultAsync(
             new BankCallback(paymentId, bankTxnId, amount, "CNY", BankResult.Success, null));
         var orders = _services.GetRequiredService<OrderActivities>();
         var funds = _services.GetRequiredService<FundAccountActivities>();
         var points = _services.GetRequiredService<PointsActivities>();
+        await orders.MoveStatusAsync(new StatusMove(paymentId, PaymentStatus.Processing, PaymentStep.Trying));
         var payment = await orders.LoadPaymentAsync(paymentId);
         var credit = new TccRequest(paymentId, 1, payment.MerchantId, payment.NetAmount);
         var award = new TccRequest(paymentId, 1, payment.UserId, payment.Points);
