@@ -72,8 +72,12 @@ internal static class PaymentsApi
             .MapBankEndpoints()
             .MapResolutionEndpoints()
             .MapNotificationEndpoints()
-            .MapVoucherEndpoints()
-            .MapBankSimulatorEndpoints();
+            .MapVoucherEndpoints();
+        // Not configured (or empty): served in Development alone.
+        if (app.Configuration.GetValue<bool?>(BankSimulatorEndpoints.EnabledKey) ?? app.Environment.IsDevelopment())
+        {
+            app.MapBankSimulatorEndpoints();
+        }
         return app;
     }
 

@@ -18,7 +18,7 @@ try
         .ReadFrom.Services(services)
         .Enrich.FromLogContext()
         .Enrich.With<PaymentIdEnricher>()
-        .WriteTo.Console());
+        .WriteTo.Console(outputTemplate: PaymentsLogging.OutputTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
 
     await using var embedded = await EmbeddedPlatform.StartAsync(builder.Configuration, Log.Logger);
     if (embedded.RunsTemporal)
@@ -38,6 +38,7 @@ try
     var app = builder.Build();
     app.MapPaymentsApi();
     app.MapHealthEndpoints();
+    StartupBanner.Register(app, embedded);
     await app.RunAsync();
 }
 catch (Exception e) when (e is not HostAbortedException)

@@ -5,7 +5,7 @@ using Payments.Domain;
 namespace Payments.Api;
 
 /// <summary>
-/// The contract's JSON: camelCase, enums in UPPER_SNAKE_CASE (never numbers), timestamps ISO-8601 UTC with a Z, and
+/// The contract's JSON: camelCase, enums in their exact UPPER_SNAKE_CASE spelling (<see cref="WireEnumJsonConverter"/>), timestamps ISO-8601 UTC with a Z, and
 /// numbers only as JSON numbers — money sent as a string or a float is refused, not coerced.
 /// </summary>
 internal static class WireJson
@@ -13,7 +13,7 @@ internal static class WireJson
     public static void Configure(JsonSerializerOptions options)
     {
         options.NumberHandling = JsonNumberHandling.Strict;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false));
+        options.Converters.Add(new WireEnumJsonConverter());
         options.Converters.Add(new UtcTimestampConverter());
     }
 

@@ -4,8 +4,9 @@ namespace Payments.DevServer;
 
 /// <summary>
 /// The three ways the server is launched: <c>&lt;port&gt;</c> (Temporal test-server style, time-skipping),
-/// <c>server start-dev --port … --ip … --namespace … [--db-filename F] [--search-attribute Name=Type]…</c>
-/// (what <c>WorkflowEnvironment.StartLocalAsync</c> passes), and plain <c>[--port] [--ip] [--namespace] [--db-filename]</c>.
+/// <c>server start-dev --port … --ip … --namespace … [--db-filename F] [--search-attribute Name=Type]… [--headless]</c>
+/// (what <c>WorkflowEnvironment.StartLocalAsync</c> passes), and plain <c>[--port] [--ip] [--namespace] [--db-filename]
+/// [--ui-port] [--headless]</c>. Both serve the Web UI on 8233 unless <c>--headless</c>, as <c>temporal server start-dev</c>.
 /// Flags this server does not need are ignored, never fatal.
 /// </summary>
 public static class CommandLine
@@ -19,6 +20,8 @@ public static class CommandLine
             options.TimeSkipping = true;
             return options;
         }
+        options.UiPort = TemporalDevServerOptions.DefaultUiPort;
+        var headless = false;
         var start = args.Count >= 2 && args[0] == "server" && args[1] == "start-dev" ? 2 : 0;
         for (var i = start; i < args.Count; i++)
         {
@@ -38,8 +41,8 @@ public static class CommandLine
                 case "--db-filename" or "-f":
                     options.DatabaseFile = Value();
                     break;
-                case "--http-port":
-                    options.HttpPort = int.Parse(Value());
+                case "--ui-port":
+                    options.UiPort = int.Parse(Value());
                     break;
                 case "--time-skipping":
                     options.TimeSkipping = true;
@@ -49,6 +52,7 @@ public static class CommandLine
                     options.SearchAttributes[name] = type;
                     break;
                 case "--headless":
+                    headless = true;
                     break;
                 default:
                     // Unknown flags with a value (--log-format pretty, --dynamic-config-value k=v…) skip their value.
@@ -58,6 +62,10 @@ public static class CommandLine
                     }
                     break;
             }
+        }
+        if (headless)
+        {
+            options.UiPort = null;
         }
         return options;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,6 +14,7 @@ using Payments.DevServer.Engine;
 using Payments.DevServer.Hosting;
 using Payments.DevServer.Http;
 using Payments.DevServer.Storage;
+using Payments.DevServer.WebUi;
 
 namespace Payments.DevServer;
 
@@ -21,18 +23,18 @@ public sealed class TemporalDevServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TemporalDevServer(WebApplication app, string target, string? httpAddress)
+    private TemporalDevServer(WebApplication app, string target, string? uiAddress)
     {
         _app = app;
         Target = target;
-        HttpAddress = httpAddress;
+        UiAddress = uiAddress;
     }
 
     /// <summary>"ip:port" for <c>TemporalClient.ConnectAsync</c>.</summary>
     public string Target { get; }
 
-    /// <summary>Base address of the HTTP/JSON API (e.g. http://127.0.0.1:8233), when one was asked for.</summary>
-    public string? HttpAddress { get; }
+    /// <summary>Base address of the Web UI and its HTTP/JSON API (e.g. http://127.0.0.1:8233), when a UI port was asked for.</summary>
+    public string? UiAddress { get; }
 
     /// <summary>The transport-agnostic entry (method name + request → response), for other front ends such as HTTP/JSON.</summary>
     public RpcDispatcher Dispatcher => _app.Services.GetRequiredService<RpcDispatcher>();
@@ -56,9 +58,9 @@ public sealed class TemporalDevServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Parse(options.Ip), options.Port, listen => listen.Protocols = HttpProtocols.Http2);
-            if (options.HttpPort is { } httpPort)
+            if (options.UiPort is { } uiPort)
             {
-                kestrel.Listen(IPAddress.Parse(options.Ip), httpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+                kestrel.Listen(IPAddress.Parse(options.Ip), uiPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
             }
             kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
         });
@@ -105,15 +107,33 @@ public sealed class TemporalDevServer : IAsyncDisposable
             app.MapGrpcService<TemporalGrpcService>();
             app.MapGrpcHealthChecksService();
             new TemporalHttpApi(dispatcher.DispatchAsync, new TemporalUiSettings(options.Namespace)).Map(app);
-            await app.StartAsync();
+            if (options.UiPort is not null)
+            {
+                TemporalWebUi.Map(app, options.UiFolder);
+            }
+            await StartListeningAsync(app, options);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(address => new Uri(address)).ToList();
-            var http = options.HttpPort is null ? null : addresses[1].GetLeftPart(UriPartial.Authority);
-            return new TemporalDevServer(app, $"{options.Ip}:{addresses[0].Port}", http);
+            var ui = options.UiPort is null ? null : addresses[1].GetLeftPart(UriPartial.Authority);
+            return new TemporalDevServer(app, $"{options.Ip}:{addresses[0].Port}", ui);
         }
         catch
         {
             await app.DisposeAsync();
             throw;
+        }
+    }
+
+    private static async Task StartListeningAsync(WebApplication app, TemporalDevServerOptions options)
+    {
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException error) when (error.InnerException is AddressInUseException)
+        {
+            // Kestrel names the address it could not bind; say which of our two ports that was.
+            var uiTaken = options.UiPort is { } uiPort && error.Message.Contains($":{uiPort}", StringComparison.Ordinal);
+            throw new PortInUseException(uiTaken ? nameof(options.UiPort) : nameof(options.Port), uiTaken ? options.UiPort!.Value : options.Port, error);
         }
     }
 

@@ -5,8 +5,14 @@ namespace Payments.DevServer;
 /// <summary>How to run the server: address, namespace, storage and clock.</summary>
 public sealed class TemporalDevServerOptions
 {
+    /// <summary>The frontend's port as <c>temporal server start-dev</c> has it.</summary>
+    public const int DefaultPort = 7233;
+
+    /// <summary>The Web UI's port as <c>temporal server start-dev</c> has it.</summary>
+    public const int DefaultUiPort = 8233;
+
     /// <summary>TCP port; 0 picks a free one.</summary>
-    public int Port { get; set; } = 7233;
+    public int Port { get; set; } = DefaultPort;
 
     public string Ip { get; set; } = "127.0.0.1";
 
@@ -16,8 +22,14 @@ public sealed class TemporalDevServerOptions
     /// <summary>SQLite file holding the state (durable dev mode); null keeps everything in memory.</summary>
     public string? DatabaseFile { get; set; }
 
-    /// <summary>Port for Temporal's HTTP/JSON API (what the Temporal UI calls; HTTP/1.1); null serves none, 0 picks a free one.</summary>
-    public int? HttpPort { get; set; }
+    /// <summary>
+    /// HTTP/1.1 port serving the Temporal Web UI and the HTTP/JSON API it calls (same origin); null serves neither,
+    /// 0 picks a free one.
+    /// </summary>
+    public int? UiPort { get; set; }
+
+    /// <summary>The built UI (<c>ui/</c>, copied next to this assembly by the build); without it the port serves the API alone.</summary>
+    public string UiFolder { get; set; } = Path.Combine(AppContext.BaseDirectory, "temporal-ui");
 
     /// <summary>Temporal test-server semantics: virtual time skips ahead while nothing is in flight.</summary>
     public bool TimeSkipping { get; set; }

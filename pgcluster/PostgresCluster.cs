@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -58,7 +59,10 @@ public sealed class PostgresCluster : IAsyncDisposable
         return await InitAndStartAsync(binaries, folder, ephemeral: true, logger, cancellationToken);
     }
 
-    /// <summary>A cluster kept in <paramref name="folder"/>: created on first use, restarted (on a fresh free port) afterwards.</summary>
+    /// <summary>
+    /// A cluster kept in <paramref name="folder"/>: created on first use, restarted afterwards on the port it had
+    /// (recorded in the folder; a fresh free port only when another process took it meanwhile).
+    /// </summary>
     public static async Task<PostgresCluster> StartPersistentAsync(string folder, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         logger ??= NullLogger.Instance;
@@ -74,9 +78,12 @@ public sealed class PostgresCluster : IAsyncDisposable
         return await InitAndStartAsync(binaries, folder, ephemeral: false, logger, cancellationToken);
     }
 
+    // Unpooled: a restarted cluster keeps its port, so a pooled connection to the old server would look reusable.
+    private NpgsqlConnection AdminConnection() => new(new NpgsqlConnectionStringBuilder(ConnectionString()) { Pooling = false }.ConnectionString);
+
     public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString());
+        await using var connection = AdminConnection();
         await connection.OpenAsync(cancellationToken);
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
         await create.ExecuteNonQueryAsync(cancellationToken);
@@ -84,7 +91,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public async Task<bool> DatabaseExistsAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString());
+        await using var connection = AdminConnection();
         await connection.OpenAsync(cancellationToken);
         await using var query = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
         return await query.ExecuteScalarAsync(cancellationToken) is not null;
@@ -115,15 +122,20 @@ public sealed class PostgresCluster : IAsyncDisposable
                 ["-D", dataFolder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-instructions"], cancellationToken);
         }
 
+        var portFile = Path.Combine(folder, "port");
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = attempt == 1 && !ephemeral && RecordedPort(portFile) is { } recorded && IsFree(recorded) ? recorded : FreeLoopbackPort();
             try
             {
                 await CommandRunner.RunAsync(binaries.PgCtl,
                     ["-D", dataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", ServerOptions(port, ephemeral), "start"],
                     cancellationToken);
                 logger.LogInformation("PostgreSQL started on 127.0.0.1:{Port} in {Folder}", port, folder);
+                if (!ephemeral)
+                {
+                    await File.WriteAllTextAsync(portFile, port.ToString(CultureInfo.InvariantCulture), cancellationToken);
+                }
                 return new PostgresCluster(binaries, folder, ephemeral, port, logger);
             }
             catch (CommandFailedException) when (attempt < PortAttempts)
@@ -148,6 +160,23 @@ public sealed class PostgresCluster : IAsyncDisposable
         catch (CommandFailedException)
         {
             // Not running: nothing to stop.
+        }
+    }
+
+    private static int? RecordedPort(string portFile) =>
+        File.Exists(portFile) && int.TryParse(File.ReadAllText(portFile), NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

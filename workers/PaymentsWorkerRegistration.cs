@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Payments.Activities;
 using Payments.Workflows;
 using Temporalio.Extensions.Hosting;
+using Temporalio.Worker;
 
 namespace Payments.Workers;
 
@@ -57,6 +58,8 @@ public static class PaymentsWorkerRegistration
                 options.MaxConcurrentActivities = settings.Value.MaxConcurrentActivities;
                 options.MaxConcurrentWorkflowTasks = settings.Value.MaxConcurrentWorkflowTasks;
                 options.GracefulShutdownTimeout = settings.Value.GracefulShutdownTimeout;
+                // Answers the __stack_trace query: the Temporal UI's "Call Stack" of a waiting payment.
+                options.WorkflowStackTrace = WorkflowStackTrace.Normal;
             });
         return services;
     }

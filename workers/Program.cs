@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Payments.Activities;
 using Payments.Workers;
 using Payments.Workers.Logging;
 using Serilog;
@@ -8,6 +9,14 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger()
 try
 {
     var builder = Host.CreateApplicationBuilder(args);
+    // The worker signs refund requests with the bank secret: the well-known development one must never sign elsewhere.
+    const string BankSecretKey = "Payments:BankSecret";
+    if (string.IsNullOrWhiteSpace(builder.Configuration[BankSecretKey]))
+    {
+        builder.Configuration[BankSecretKey] = builder.Environment.IsDevelopment()
+            ? ParticipantOptions.DevelopmentBankSecret
+            : throw new InvalidOperationException($"{BankSecretKey} must be configured outside Development (environment variable Payments__BankSecret).");
+    }
     builder.Services.AddSerilog((services, logger) => logger.ConfigurePayments(builder.Configuration).ReadFrom.Services(services));
     builder.Services.AddPaymentsWorker(builder.Configuration);
     // Leave the worker its graceful shutdown (Temporal:GracefulShutdownTimeout) before the host gives up.

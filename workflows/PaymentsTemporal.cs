@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Payments.Domain;
 using Temporalio.Common;
 using Temporalio.Converters;
 
@@ -20,13 +20,15 @@ public static class PaymentsTemporal
     /// <summary>
     /// camelCase JSON with the contract's enum spelling (<c>WAITING_FOR_OPERATOR</c>), so a <c>resolve</c> typed in the
     /// Temporal UI or CLI as <c>{"action":"RETRY","reason":"…"}</c> reads like one sent by the API, and queries read well there.
+    /// Enums are read as exactly that spelling: a <c>resolve</c> typed as <c>"retry"</c> or <c>"RETRY,REFUND"</c> cannot be
+    /// decoded, so the SDK drops the signal with a logged warning and the payment stays SUSPENDED.
     /// Every client, worker and replayer of these workflows uses it.
     /// </summary>
     public static readonly DataConverter DataConverter = DataConverter.Default with
     {
         PayloadConverter = new DefaultPayloadConverter(new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
+            Converters = { new WireEnumJsonConverter() },
         }),
     };
 }

@@ -27,9 +27,16 @@ internal sealed class BankSignature(string secret, TimeProvider clock)
         return Signatures.Verify(secret, timestamp, body, headers[BankHeaders.Signature]) ? null : $"{BankHeaders.Signature} does not match the body.";
     }
 
-    /// <summary>The raw body, which the signature covers byte for byte (Kestrel refuses one over the limit with 413).</summary>
+    /// <summary>
+    /// The raw body, which the signature covers byte for byte. Like every JSON endpoint, one that is not
+    /// <c>application/json</c> is 415, before the signature is looked at; Kestrel refuses one over the limit with 413.
+    /// </summary>
     public static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (!request.HasJsonContentType())
+        {
+            throw new BadHttpRequestException("The body must be application/json.", StatusCodes.Status415UnsupportedMediaType);
+        }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
         return buffer.ToArray();

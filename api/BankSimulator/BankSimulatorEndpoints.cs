@@ -32,8 +32,10 @@ internal sealed class BankSimulatorRefunds(TimeProvider clock)
     public IReadOnlyList<SimulatedRefund> All => [.. _refunds.Values.OrderBy(refund => refund.AcceptedAt)];
 }
 
+/// <summary>The simulator's endpoints, served only where <c>Payments:BankSimulator:Enabled</c> (by default in Development alone).</summary>
 internal static class BankSimulatorEndpoints
 {
+    public const string EnabledKey = "Payments:BankSimulator:Enabled";
     public const string RefundsPath = "/simulator/bank/refunds";
 
     public static IEndpointRouteBuilder MapBankSimulatorEndpoints(this IEndpointRouteBuilder app)

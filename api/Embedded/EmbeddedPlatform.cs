@@ -13,11 +13,16 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
 {
     public const string ConnectionStringKey = "ConnectionStrings:Payments";
     public const string TemporalAddressKey = "Temporal:Address";
+    public const string TemporalPortKey = "Embedded:TemporalPort";
+    public const string UiPortKey = "Embedded:UiPort";
     private const string DatabaseName = "payments";
     private readonly Stack<IAsyncDisposable> _started = new();
 
     /// <summary>Temporal runs in this process, so the payments worker must too (otherwise it runs on its own, as in docker-compose).</summary>
     public bool RunsTemporal { get; private set; }
+
+    /// <summary>The Temporal Web UI this process serves (embedded Temporal only).</summary>
+    public string? UiAddress { get; private set; }
 
     public static async Task<EmbeddedPlatform> StartAsync(ConfigurationManager configuration, Serilog.ILogger logger)
     {
@@ -70,7 +75,8 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(dataFile)!);
         var options = new TemporalDevServerOptions
         {
-            Port = 0,
+            Port = configuration.GetValue(TemporalPortKey, TemporalDevServerOptions.DefaultPort),
+            UiPort = configuration.GetValue(UiPortKey, TemporalDevServerOptions.DefaultUiPort),
             DatabaseFile = dataFile,
             Namespace = configuration["Temporal:Namespace"] is { Length: > 0 } ns ? ns : "default",
         };
@@ -78,13 +84,25 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         {
             options.SearchAttributes[attribute.Name] = attribute.ValueType;
         }
-        var server = await TemporalDevServer.StartAsync(options);
+        TemporalDevServer server;
+        try
+        {
+            server = await TemporalDevServer.StartAsync(options);
+        }
+        catch (PortInUseException taken)
+        {
+            // As `temporal server start-dev` does: stop, and say which setting picks another port.
+            var key = taken.Option == nameof(options.UiPort) ? UiPortKey : TemporalPortKey;
+            throw new InvalidOperationException(
+                $"Port {taken.Port} is already in use (another Temporal server or run command?): set {key} to a free port, or 0 for any.", taken);
+        }
         _started.Push(server);
         logger.Information("No {Key} configured: Temporal dev server on {Target}, state in {DataFile}", TemporalAddressKey, server.Target, dataFile);
         configuration[TemporalAddressKey] = server.Target;
         RunsTemporal = true;
+        UiAddress = server.UiAddress;
     }
 
-    private static string DataFolder(IConfiguration configuration) =>
+    public static string DataFolder(IConfiguration configuration) =>
         Path.GetFullPath(configuration["Embedded:DataFolder"] is { Length: > 0 } folder ? folder : ".data");
 }

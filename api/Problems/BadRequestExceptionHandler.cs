@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Payments.Domain;
 
 namespace Payments.Api.Problems;
 
@@ -17,12 +18,24 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
             return false;
         }
         httpContext.Response.StatusCode = badRequest.StatusCode;
-        var problem = badRequest.InnerException is JsonException json
-            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(json)] = [Describe(json)] }) { Detail = "The body is not valid JSON for this request." }
-            : new ProblemDetails { Detail = Describe(badRequest.StatusCode) };
+        var problem = badRequest switch
+        {
+            { InnerException: JsonException json } => new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(json)] = [Describe(json)] })
+            {
+                Detail = "The body is not valid JSON for this request.",
+            },
+            // A missing or empty body, or the JSON literal null where an object is expected.
+            { StatusCode: StatusCodes.Status400BadRequest } => new HttpValidationProblemDetails(new Dictionary<string, string[]> { [BodyField] = [Describe(badRequest.StatusCode)] })
+            {
+                Detail = Describe(badRequest.StatusCode),
+            },
+            _ => new ProblemDetails { Detail = Describe(badRequest.StatusCode) },
+        };
         problem.Status = badRequest.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    private const string BodyField = "body";
 
     private static string Describe(int status) => status switch
     {
@@ -33,8 +46,9 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
 
     /// <summary><c>$.amount</c> → <c>amount</c>; a fault outside any field (a syntax error at the root) → <c>body</c>.</summary>
     private static string FieldOf(JsonException json) =>
-        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : BodyField;
 
     private static string Describe(JsonException json) =>
-        json.Path is { Length: > 2 } ? $"The value is of the wrong type or out of range (line {json.LineNumber + 1})." : "The body is not well-formed JSON.";
+        json is WireNameException ? json.Message
+        : json.Path is { Length: > 2 } ? $"The value is of the wrong type or out of range (line {json.LineNumber + 1})." : "The body is not well-formed JSON.";
 }

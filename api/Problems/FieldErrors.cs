@@ -31,6 +31,7 @@ internal sealed class FieldErrors
         value is null ? (required ? Required(field, value) : this)
         : string.IsNullOrWhiteSpace(value) ? Add(field, $"{field} must not be blank.")
         : value.Length > maxLength ? Add(field, $"{field} must be at most {maxLength} characters.")
+        : HasControlCharacter(value) ? Add(field, $"{field} must not contain control characters.")
         : this;
 
     public FieldErrors Amount(string field, long? value) =>
@@ -45,12 +46,18 @@ internal sealed class FieldErrors
 
     public FieldErrors HttpUrl(string field, string? value, int maxLength) =>
         value is null ? Required(field, value)
-        : value.Length <= maxLength && Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        : value.Length <= maxLength && !HasControlCharacter(value) && Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? this
             : Add(field, $"{field} must be an absolute http or https URL of at most {maxLength} characters.");
 
     public FieldErrors Present<T>(string field, T? value)
         where T : struct => value is null ? Required(field, null) : this;
+
+    /// <summary>
+    /// NUL, line breaks, escapes and the other C0/C1 controls: PostgreSQL cannot store a NUL at all, and none belongs in
+    /// a name, a subject, a reason or a URL (they would also forge lines in logs and headers).
+    /// </summary>
+    private static bool HasControlCharacter(string value) => value.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || value.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
 
     /// <summary>400 with every field at fault, or null when the request is valid.</summary>
     public IResult? ToProblem() => Any ? ApiProblems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray())) : null;

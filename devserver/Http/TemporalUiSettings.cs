@@ -1,8 +1,10 @@
 namespace Payments.DevServer.Http;
 
 /// <summary>
-/// What GET /api/v1/settings answers, in the Temporal UI server's shape (PascalCase keys): no auth, no codec,
-/// every action enabled. The UI reads its version here and gates features on it.
+/// What GET /api/v1/settings answers, in the Temporal UI server's shape (PascalCase keys): no auth, no codec, the
+/// workflow actions (start, signal, update, cancel, terminate, reset) on, batch operations and activity commands
+/// (pause, unpause, reset an activity), which this server does not implement, off. The UI reads its version here and gates features on it
+/// (2.38.0 decides the shape of its signal requests).
 /// </summary>
 public sealed record TemporalUiSettings
 {
@@ -36,7 +38,7 @@ public sealed record TemporalUiSettings
 
     public bool WorkflowResetDisabled { get; init; }
 
-    public bool BatchActionsDisabled { get; init; }
+    public bool BatchActionsDisabled { get; init; } = true;
 
     public bool StartWorkflowDisabled { get; init; }
 
@@ -44,7 +46,7 @@ public sealed record TemporalUiSettings
 
     public bool RefreshWorkflowCountsDisabled { get; init; }
 
-    public bool ActivityCommandsDisabled { get; init; }
+    public bool ActivityCommandsDisabled { get; init; } = true;
 
     public sealed record UiAuth
     {

@@ -11,13 +11,15 @@ internal sealed partial class ApiProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private const int SigKill = 9;
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _output;
 
     private readonly bool _ownsDataFolder;
 
-    private ApiProcess(Process process, Uri baseAddress, string dataFolder, bool ownsDataFolder)
+    private ApiProcess(Process process, System.Text.StringBuilder output, Uri baseAddress, string dataFolder, bool ownsDataFolder)
     {
         _ownsDataFolder = ownsDataFolder;
         _process = process;
+        _output = output;
         BaseAddress = baseAddress;
         DataFolder = dataFolder;
     }
@@ -25,6 +27,18 @@ internal sealed partial class ApiProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public string DataFolder { get; }
+
+    /// <summary>Everything the process wrote to stdout and stderr so far: its logs.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
@@ -45,6 +59,9 @@ internal sealed partial class ApiProcess : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ASPNETCORE_URLS"] = baseAddress.ToString(),
                 ["Embedded__DataFolder"] = dataFolder,
+                // Tests run side by side: never the fixed 7233/8233 a person's run command uses.
+                ["Embedded__TemporalPort"] = "0",
+                ["Embedded__UiPort"] = "0",
             },
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
@@ -58,7 +75,7 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var api = new ApiProcess(process, baseAddress, dataFolder, ownsDataFolder);
+        var api = new ApiProcess(process, output, baseAddress, dataFolder, ownsDataFolder);
         using var client = api.CreateClient();
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline && !process.HasExited)
@@ -124,7 +141,7 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -23,6 +23,7 @@ public class CommandLine_Specs
         Assert.Equal("payments", options.Namespace);
         Assert.Equal("/tmp/t.db", options.DatabaseFile);
         Assert.False(options.TimeSkipping);
+        Assert.Null(options.UiPort);
         Assert.Equal(IndexedValueType.Keyword, options.SearchAttributes["MerchantId"]);
         Assert.Equal(IndexedValueType.Int, options.SearchAttributes["Amount"]);
     }
@@ -34,7 +35,15 @@ public class CommandLine_Specs
         Assert.Equal(7233, options.Port);
         Assert.Equal("127.0.0.1", options.Ip);
         Assert.Equal("default", options.Namespace);
-        Assert.Null(options.HttpPort);
+        Assert.Equal(8233, options.UiPort);
+    }
+
+    [Fact]
+    public void Parse_Headless_ServesNoUi()
+    {
+        Assert.Null(CommandLine.Parse(["--headless", "--ui-port", "9000"]).UiPort);
+        Assert.Equal(9000, CommandLine.Parse(["--ui-port", "9000"]).UiPort);
+        Assert.Null(CommandLine.Parse(["7245"]).UiPort);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class Visibility_Engine_Specs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new TemporalDevServerOptions { Port = 0, HttpPort = 0 };
+        var options = new TemporalDevServerOptions { Port = 0, UiPort = 0 };
         options.SearchAttributes["PaymentStatus"] = IndexedValueType.Keyword;
         _server = await TemporalDevServer.StartAsync(options);
         _client = await TemporalClient.ConnectAsync(new(_server.Target));
@@ -65,7 +65,7 @@ public sealed class Visibility_Engine_Specs : IAsyncLifetime
     public async Task HttpApi_ListWorkflows_AnswersJsonWithTheWorkflow()
     {
         var handle = await _client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), TestQueues.Unique()));
-        using var http = new HttpClient { BaseAddress = new Uri(_server.HttpAddress!) };
+        using var http = new HttpClient { BaseAddress = new Uri(_server.UiAddress!) };
 
         var json = await http.GetStringAsync(new Uri("/api/v1/namespaces/default/workflows", UriKind.Relative));
 

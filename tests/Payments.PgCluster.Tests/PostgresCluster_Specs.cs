@@ -25,6 +25,26 @@ public sealed class PostgresCluster_Specs
     }
 
     [Fact]
+    public async Task StartPersistent_AfterRestart_KeepsItsPort()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"payments-pg-port-{Guid.NewGuid():N}");
+        try
+        {
+            int firstPort;
+            await using (var first = await PostgresCluster.StartPersistentAsync(folder))
+            {
+                firstPort = first.Port;
+            }
+            await using var second = await PostgresCluster.StartPersistentAsync(folder);
+            Assert.Equal(firstPort, second.Port);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task StartEphemeral_Disposed_StopsServerAndDeletesFolder()
     {
         var cluster = await PostgresCluster.StartEphemeralAsync();

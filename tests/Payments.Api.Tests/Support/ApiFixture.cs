@@ -7,6 +7,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public PaymentsClient Client { get; private set; } = null!;
 
+    /// <summary>What the API process has logged so far, every test of the collection included.</summary>
+    public string Output => _api?.Output ?? string.Empty;
+
     public async Task InitializeAsync()
     {
         _api = await ApiProcess.StartAsync();

@@ -22,5 +22,8 @@ public class HttpSettingsTests
         Assert.False(json.GetProperty("Auth").GetProperty("Enabled").GetBoolean());
         Assert.Equal(string.Empty, json.GetProperty("Codec").GetProperty("Endpoint").GetString());
         Assert.False(json.GetProperty("DisableWriteActions").GetBoolean());
+        Assert.True(json.GetProperty("BatchActionsDisabled").GetBoolean());
+        Assert.All(["WorkflowSignalDisabled", "WorkflowCancelDisabled", "WorkflowTerminateDisabled", "WorkflowResetDisabled"],
+            action => Assert.False(json.GetProperty(action).GetBoolean()));
     }
 }

@@ -26,7 +26,8 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    public static WorkerProcess Start(string temporalAddress, string connectionString)
+    /// <param name="settings">Extra environment variables (configuration), which win over the defaults here.</param>
+    public static WorkerProcess Start(string temporalAddress, string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         var folder = AppContext.BaseDirectory;
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -48,6 +49,10 @@ internal sealed class WorkerProcess : IDisposable
                 ["ConnectionStrings__Payments"] = connectionString,
             },
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
         var worker = new WorkerProcess(Process.Start(startInfo) ?? throw new InvalidOperationException("The worker did not start."));
         worker._process.OutputDataReceived += (_, e) => worker.Append(e.Data);
         worker._process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
@@ -62,6 +67,9 @@ internal sealed class WorkerProcess : IDisposable
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
+
+    /// <summary>Waits for a worker that stops on its own (a start-up error); true when it did within <paramref name="timeout"/>.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
 
     public void Dispose()
     {
