@@ -1,9 +1,8 @@
-using Temporalio.Api.WorkflowService.V1;
 using Temporalio.Client;
 
 namespace Payments.DevServer.Tests;
 
-/// <summary>What a client learns of the server itself: health and the namespace's capabilities.</summary>
+/// <summary>What a client learns of the server itself: its health.</summary>
 [Collection(InProcessGroup.Name)]
 public class ServerSurface_Specs(InProcessServerFixture server)
 {
@@ -11,12 +10,5 @@ public class ServerSurface_Specs(InProcessServerFixture server)
     public async Task CheckHealth_RunningServer_IsServing()
     {
         Assert.True(await server.Client.Connection.CheckHealthAsync());
-    }
-
-    [Fact]
-    public async Task DescribeNamespace_Default_AdvertisesPollCompleteOnShutdown()
-    {
-        var description = await server.Client.WorkflowService.DescribeNamespaceAsync(new DescribeNamespaceRequest { Namespace = "default" });
-        Assert.True(description.NamespaceInfo.Capabilities.WorkerPollCompleteOnShutdown);
     }
 }
