@@ -47,7 +47,7 @@ public sealed class DistributedPlatform : IAsyncDisposable
         var temporalPort = LoopbackPort.Free();
         var devServer = ChildProcess.Start("devserver", PlatformPrograms.DevServer,
             ["server", "start-dev", "--ip", "127.0.0.1", "--port", $"{temporalPort}", "--db-filename", Path.Combine(folder, "temporal.db"),
-             "--search-attribute", "MerchantId=Keyword", "--search-attribute", "PaymentStatus=Keyword"],
+             "--search-attribute", "MerchantId=Keyword", "--search-attribute", "PaymentStatus=Keyword", "--headless"],
             new Dictionary<string, string>(), Path.Combine(folder, "devserver.log"));
         // The worker exits when Temporal is out of reach at its start (a service manager would restart it): wait for the server.
         await LoopbackPort.WaitListeningAsync(temporalPort, TimeSpan.FromSeconds(60), cancellationToken);

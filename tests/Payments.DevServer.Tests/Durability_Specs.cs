@@ -134,7 +134,7 @@ public sealed class Durability_Specs : IDisposable
     {
         var process = Process.Start(new ProcessStartInfo(TemporalDevServer.ExecutablePath)
         {
-            ArgumentList = { "--port", port.ToString(), "--db-filename", DatabaseFile },
+            ArgumentList = { "--port", port.ToString(), "--db-filename", DatabaseFile, "--headless" }, // no Web UI: it would take 8233
             RedirectStandardOutput = true,
             UseShellExecute = false,
         })!;
