@@ -86,7 +86,8 @@ internal sealed class FakeParticipants
 
     public TemporalWorker Worker(ITemporalClient client) => new(
         client,
-        new TemporalWorkerOptions(TaskQueue).AddAllActivities(this).AddWorkflow<PaymentCompletionWorkflow>().AddWorkflow<MerchantNotificationWorkflow>());
+        new TemporalWorkerOptions(TaskQueue).AddAllActivities(this).AddWorkflow<PaymentCompletionWorkflow>().AddWorkflow<MerchantNotificationWorkflow>()
+            .AddWorkflow<LateDebitRefundWorkflow>());
 
     /// <summary>
     /// Runs the test on this worker, then lets the notification child (which outlives its parent) finish, so no task of
@@ -118,6 +119,9 @@ internal sealed class FakeParticipants
         return client.StartWorkflowAsync(
             (PaymentCompletionWorkflow wf) => wf.RunAsync(input), new WorkflowOptions(Identifiers.CompletionWorkflowId(PaymentId), TaskQueue));
     }
+
+    /// <summary>The completion workflow of this payment, once a test has started it.</summary>
+    public WorkflowHandle Completion(ITemporalClient client) => client.GetWorkflowHandle(Identifiers.CompletionWorkflowId(PaymentId));
 
     [Activity("LoadPayment")]
     public PaymentFacts LoadPayment(string paymentId) => new(
@@ -178,6 +182,12 @@ internal sealed class FakeParticipants
 
     [Activity("RecordDecision")]
     public void RecordDecision(PaymentDecision decision) => Decisions.Enqueue(decision);
+
+    /// <summary>How each late debit's refund ended, as the order's bank exception records it.</summary>
+    public ConcurrentQueue<LateDebitRefundEnd> LateDebitEnds { get; } = new();
+
+    [Activity("EndLateDebitRefund")]
+    public void EndLateDebitRefund(LateDebitRefundEnd end) => LateDebitEnds.Enqueue(end);
 
     [Activity("QueryBank")]
     public BankQueryAnswer QueryBank(string paymentId)
