@@ -28,7 +28,7 @@ internal static class Invariants
         var payments = await RowsAsync(connection,
             """
             SELECT p.payment_id, p.status, p.merchant_id, p.user_id, p.net_amount, p.points, coalesce(n.status, 'NONE'),
-                   (SELECT count(*) FROM accounting.vouchers v WHERE v.payment_id = p.payment_id),
+                   (SELECT count(*) FROM accounting.vouchers v WHERE v.payment_id = p.payment_id AND v.kind IN ('PAYMENT', 'REFUND')),
                    (SELECT count(*) FROM notify.sends s WHERE s.payment_id = p.payment_id)
             FROM orders.payments p LEFT JOIN notify.notifications n ON n.payment_id = p.payment_id
             """, cancellationToken);
