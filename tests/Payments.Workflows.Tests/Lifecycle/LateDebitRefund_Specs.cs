@@ -19,7 +19,7 @@ public sealed class LateDebitRefund_Specs(WorkflowEnvironmentFixture fixture)
         var fakes = new FakeParticipants($"pay_fake_{Guid.NewGuid():N}", DateTimeOffset.UtcNow);
         using var worker = fakes.Worker(fixture.Client);
 
-        var status = await fakes.RunAsync(worker, fixture.Client, () => RefundAsync(fakes));
+        var status = await fakes.RunAsync(worker, fixture.Client, () => RefundAsync(fakes, "late-debit-refunded"));
 
         Assert.Equal(LateDebitRefundStatus.Refunded, status);
         Assert.Equal(
@@ -38,16 +38,20 @@ public sealed class LateDebitRefund_Specs(WorkflowEnvironmentFixture fixture)
         fakes.RefuseNextRefund("HTTP 422: refund window closed");
         using var worker = fakes.Worker(fixture.Client);
 
-        var status = await fakes.RunAsync(worker, fixture.Client, () => RefundAsync(fakes));
+        var status = await fakes.RunAsync(worker, fixture.Client, () => RefundAsync(fakes, "late-debit-refund-refused"));
 
         Assert.Equal(LateDebitRefundStatus.RefundRefused, status);
         Assert.Equal([$"end {LateTxn} {LateDebitRefundStatus.RefundRefused}"], fakes.LateDebitEffects);
     }
 
-    private async Task<LateDebitRefundStatus> RefundAsync(FakeParticipants fakes)
+    /// <summary>Runs the refund to its end and keeps its history as <paramref name="scenario"/>.</summary>
+    private async Task<LateDebitRefundStatus> RefundAsync(FakeParticipants fakes, string scenario)
     {
         var input = new LateDebitRefundInput(fakes.PaymentId, LateTxn, 10_000, "CNY");
-        return await fixture.Client.ExecuteWorkflowAsync(
+        var handle = await fixture.Client.StartWorkflowAsync(
             (LateDebitRefundWorkflow wf) => wf.RunAsync(input), new WorkflowOptions(Identifiers.LateDebitWorkflowId(fakes.PaymentId, LateTxn), fakes.TaskQueue));
+        var status = await handle.GetResultAsync();
+        await Histories.KeepAsync(handle, scenario);
+        return status;
     }
 }
