@@ -21,6 +21,9 @@ public static class ChaosRun
             {
                 ["Payments__Notify__Schedule"] = ChaosSettings.NotifySchedule,
                 ["Payments__Bank__RefundUrl"] = bank.RefundUrl.ToString(),
+                ["Payments__Bank__QueryUrl"] = bank.QueryUrl.ToString(),
+                ["Payments__Bank__QuerySchedule"] = ChaosSettings.QuerySchedule,
+                ["Payments__Orders__ExpireAfter"] = ChaosSettings.ExpireAfter,
             };
             log($"Starting both platforms under {folder}");
             await using var deployed = await DistributedPlatform.StartAsync(Path.Combine(folder, "deployed"), platformSettings, cancellationToken);
