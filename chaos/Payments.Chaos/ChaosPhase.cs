@@ -80,7 +80,7 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
         await lateDebits;
         var settled = await WaitFinalAsync(cancellationToken);
         await operating.CancelAsync();
-        await operatorRun.ContinueWith(_ => { }, TaskScheduler.Default);
+        await operatorRun;
         log($"{target.Name}: {(settled ? "all payments final" : "NOT all payments final")}; idle for {settings.SettleTime.TotalSeconds:0} s before the resource checks");
         await Task.Delay(settings.SettleTime, cancellationToken);
         _seen.SettledRss = Memory();
@@ -125,9 +125,9 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
             {
                 closed = [.. (await StatusesAsync(cancellationToken)).Where(p => waiting.Contains(p.PaymentId) && p.Status == "CLOSED").Select(p => p.PaymentId)];
             }
-            catch (Exception e) when (e is NpgsqlException or IOException)
+            catch (Exception e) when (Restarting(e))
             {
-                closed = []; // the platform is restarting its database: ask again
+                closed = []; // the platform is restarting: ask again
             }
             await Parallel.ForEachAsync(closed, Options(cancellationToken), async (paymentId, ct) => await PayAsync(client, paymentId, ct));
             waiting.ExceptWith(closed);
@@ -167,14 +167,24 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
                     .Select(p => DecideAsync(client, p.PaymentId, p.LastError, cancellationToken)));
                 await Task.Delay(Poll, cancellationToken);
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or HttpRequestException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                // The run itself is restarting the database or the platform (its pid file and port change): ask again.
+                return;
+            }
+            catch (Exception e) when (Restarting(e))
+            {
                 log($"{target.Name}: operator waits, the platform is restarting ({e.GetType().Name})");
-                await Task.Delay(Poll, cancellationToken);
+                await Task.Delay(Poll, CancellationToken.None);
             }
         }
     }
+
+    /// <summary>
+    /// What reaching a platform that the run is restarting throws: its database gone, its pid file missing or half
+    /// written, its API down or answering 503 past the client's patience.
+    /// </summary>
+    private static bool Restarting(Exception e) =>
+        e is NpgsqlException or IOException or FormatException or ArgumentOutOfRangeException or InvalidOperationException or HttpRequestException;
 
     private async Task DecideAsync(PlatformClient client, string paymentId, string? lastError, CancellationToken cancellationToken)
     {
@@ -241,7 +251,7 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
                     return true;
                 }
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
+            catch (Exception e) when (Restarting(e))
             {
                 // Restarting: ask again.
             }

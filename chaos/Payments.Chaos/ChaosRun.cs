@@ -25,6 +25,7 @@ public static class ChaosRun
             await WhenBothStartedAsync(deployedStart, embeddedStart);
             await using var deployed = await deployedStart;
             await using var embedded = await embeddedStart;
+            log("Both platforms ready");
 
             var deployedTarget = new Target("deployed", deployed.ApiAddress, () => deployed.ConnectionString, () => deployed.TemporalAddress,
                 () => new Dictionary<string, int> { ["API"] = deployed.Api.Id, ["worker"] = deployed.Worker.Id },

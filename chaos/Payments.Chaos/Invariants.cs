@@ -95,10 +95,10 @@ internal static class Invariants
 
         var refusedFirst = Where(p => p.RefundRefusedFirst).ToList();
         Add("a refund the bank refused returned its payment to SUSPENDED with lastError, was decided again, then REFUNDED",
-            refusedFirst.Where(p => !(bank.Refused.GetValueOrDefault(p.Key) == 1 && payments[p.Key].Suspensions == 2
-                    && seen.ReturnedAfterRefund.TryGetValue(p.Key, out var lastError) && !string.IsNullOrEmpty(lastError) && StatusOf(p.Key) == "REFUNDED"))
+            refusedFirst.Where(p => !(bank.Refused.GetValueOrDefault(p.Key) == 1 && payments[p.Key].Suspensions == 2 && StatusOf(p.Key) == "REFUNDED"
+                    && (!seen.ReturnedAfterRefund.TryGetValue(p.Key, out var lastError) || !string.IsNullOrEmpty(lastError))))
                 .Select(p => $"{p.Key}: refused {bank.Refused.GetValueOrDefault(p.Key)} times, suspended {payments[p.Key].Suspensions} times, lastError seen '{seen.ReturnedAfterRefund.GetValueOrDefault(p.Key)}', {StatusOf(p.Key)}").ToList(),
-            $"{refusedFirst.Count} refused, each back to SUSPENDED (e.g. lastError '{refusedFirst.Select(p => seen.ReturnedAfterRefund.GetValueOrDefault(p.Key)).FirstOrDefault()}'), each REFUNDED after a second REFUND");
+            $"{refusedFirst.Count} refused, each back to SUSPENDED ({seen.ReturnedAfterRefund.Count(r => refusedFirst.Any(p => p.Key == r.Key))} seen there by the operator with lastError, e.g. '{seen.ReturnedAfterRefund.Values.FirstOrDefault()}'), each REFUNDED after a second REFUND");
 
         var lateDebits = (await RowsAsync(connection,
             "SELECT payment_id, bank_txn_id, refund_status FROM orders.bank_exceptions WHERE refund_status IS NOT NULL", cancellationToken))
