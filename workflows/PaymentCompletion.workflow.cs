@@ -114,7 +114,7 @@ public sealed class PaymentCompletionWorkflow
                 "Payment {PaymentId}: resolve {Action} ignored, the workflow is at step {Step}", Status.PaymentId, resolution.Action, Status.Step);
             return;
         }
-        if (Workflow.Patched(Patches.DecisionMovesToProcessing))
+        if (_localSteps || Workflow.Patched(Patches.DecisionMovesToProcessing))
         {
             await TakeDecisionAsync(resolution, ResolutionSource.Ui);
             return;
@@ -127,12 +127,14 @@ public sealed class PaymentCompletionWorkflow
 
     private async Task<PaymentCompletionResult> CompleteAsync(PaymentCompletionInput input)
     {
-        // The first step already differs between the versions, so a run decides here, once, which one it follows.
+        // The first step already differs between the versions, so a run decides here, once, which one it follows. A run of
+        // this version started at creation and takes every revision-2 path: those patches are implied, so no patch marker
+        // follows a local activity's marker (replaying one that did failed as non-deterministic when the task was retried).
         _localSteps = Workflow.Patched(Patches.LocalDatabaseSteps);
         var payment = await OrderStepAsync(a => a.LoadPaymentAsync(input.PaymentId));
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
         var bankResult = input.Result;
-        if (bankResult is null && Workflow.Patched(Patches.StartAtCreation))
+        if (bankResult is null && (_localSteps || Workflow.Patched(Patches.StartAtCreation)))
         {
             if (await AwaitBankResultAsync(payment, input) is not { } recorded)
             {
@@ -143,7 +145,10 @@ public sealed class PaymentCompletionWorkflow
         }
         if (bankResult == BankResult.Failed)
         {
-            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done);
+            // An activity, not a local one: this run's close then never shares a workflow task with local steps, so a
+            // bankResult arriving meanwhile cannot get that task rejected (its retry reuses the local results, and such a
+            // history did not replay).
+            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done, local: false);
             return new PaymentCompletionResult(PaymentStatus.Failed, null);
         }
         await MoveAsync(PaymentStatus.Processing, PaymentStep.Trying);
@@ -487,7 +492,7 @@ public sealed class PaymentCompletionWorkflow
         {
             Workflow.Logger.LogError("Payment {PaymentId}: the bank refused the refund: {Error}", payment.PaymentId, Describe(failure));
             Status = Status with { Step = PaymentStep.WaitingForOperator, LastError = Describe(failure) };
-            if (Status.Status == PaymentStatus.Processing && Workflow.Patched(Patches.RefusedRefundSuspends))
+            if (Status.Status == PaymentStatus.Processing && (_localSteps || Workflow.Patched(Patches.RefusedRefundSuspends)))
             {
                 await MoveAsync(PaymentStatus.Suspended, PaymentStep.WaitingForOperator);
             }
@@ -536,11 +541,11 @@ public sealed class PaymentCompletionWorkflow
     /// is success) and keeps the query and the search attribute in step. Since <see cref="Patches.LocalDatabaseSteps"/> the
     /// move carries its number in this run: a workflow task run again after a crash repeats its local steps in order.
     /// </summary>
-    private async Task MoveAsync(PaymentStatus status, PaymentStep step)
+    private async Task MoveAsync(PaymentStatus status, PaymentStep step, bool local = true)
     {
         var move = new StatusMove(
             Status.PaymentId, status, step, Status.LastError, Status.FundAccount, Status.PointsAccount, Status.Accounting, _localSteps ? ++_moves : null);
-        await OrderStepAsync(a => a.MoveStatusAsync(move));
+        await (local ? OrderStepAsync(a => a.MoveStatusAsync(move)) : Workflow.ExecuteActivityAsync((OrderActivities a) => a.MoveStatusAsync(move), StepOptions.Order));
         Status = Status with { Status = status, Step = step };
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(status)));
     }

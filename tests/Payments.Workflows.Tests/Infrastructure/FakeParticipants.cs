@@ -52,6 +52,9 @@ internal sealed class FakeParticipants
 
     public ConcurrentQueue<PaymentStatus> Notified { get; } = new();
 
+    /// <summary>Refunds, late-debit vouchers and late-debit ends in the order they happened.</summary>
+    public ConcurrentQueue<string> LateDebitEffects { get; } = new();
+
     /// <summary>The fund try's refusal (an error type such as MerchantFrozen), or null to reserve.</summary>
     public string? FundTryRefusal { get; set; }
 
@@ -183,12 +186,6 @@ internal sealed class FakeParticipants
     [Activity("RecordDecision")]
     public void RecordDecision(PaymentDecision decision) => Decisions.Enqueue(decision);
 
-    /// <summary>How each late debit's refund ended, as the order's bank exception records it.</summary>
-    public ConcurrentQueue<LateDebitRefundEnd> LateDebitEnds { get; } = new();
-
-    [Activity("EndLateDebitRefund")]
-    public void EndLateDebitRefund(LateDebitRefundEnd end) => LateDebitEnds.Enqueue(end);
-
     [Activity("QueryBank")]
     public BankQueryAnswer QueryBank(string paymentId)
     {
@@ -230,8 +227,20 @@ internal sealed class FakeParticipants
             throw ParticipantErrors.Refusal(ParticipantErrors.RefundRejected, why);
         }
         Refunds.Enqueue(request.RefundId);
+        LateDebitEffects.Enqueue($"refund {request.RefundId}");
         return new RefundReceipt(request.RefundId, 200);
     }
+
+    [Activity("PostLateDebitRefundVoucher")]
+    public string PostLateDebitRefundVoucher(Activities.Accounting.LateDebitVoucherRequest request)
+    {
+        var voucherId = Identifiers.LateDebitVoucherId(request.PaymentId, request.BankTxnId);
+        LateDebitEffects.Enqueue($"voucher {voucherId} {request.UserId} {request.Amount}");
+        return voucherId;
+    }
+
+    [Activity("EndLateDebitRefund")]
+    public void EndLateDebitRefund(LateDebitRefundEnd end) => LateDebitEffects.Enqueue($"end {end.BankTxnId} {end.Status}");
 
     [Activity("GetNotificationSettings")]
     public NotificationSettings GetNotificationSettings() => new([TimeSpan.Zero], 50);
