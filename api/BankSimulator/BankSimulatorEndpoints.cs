@@ -88,7 +88,7 @@ internal static class BankSimulatorEndpoints
         BankSimulatorBooks books,
         BankSimulatorAddress address,
         IHttpClientFactory httpClients,
-        IOptions<ParticipantOptions> options,
+        IOptions<BankSecretOptions> secret,
         IOptions<JsonOptions> json,
         TimeProvider clock,
         ILoggerFactory loggers,
@@ -106,7 +106,7 @@ internal static class BankSimulatorEndpoints
                 new BankCallbackRequest(debit.PaymentId, debit.BankTxnId, debit.Amount, debit.Currency, BankResult.Success, debit.PaidAt), json.Value.SerializerOptions);
             using var callback = new HttpRequestMessage(HttpMethod.Post, address.Of("/api/bank/callbacks")) { Content = new ByteArrayContent(body) };
             callback.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            BankRequests.Sign(callback, options.Value.RequireBankSecret(), clock.GetUtcNow(), body);
+            BankRequests.Sign(callback, secret.Value.BankSecret!, clock.GetUtcNow(), body);
             using var answer = await httpClients.CreateClient(HttpClientName).SendAsync(callback, cancellationToken);
             loggers.CreateLogger(typeof(BankSimulatorEndpoints)).LogInformation(
                 "Bank simulator: callback of {BankTxnId} for payment {PaymentId} answered {HttpStatus}", debit.BankTxnId, debit.PaymentId, (int)answer.StatusCode);

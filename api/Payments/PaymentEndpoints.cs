@@ -55,8 +55,8 @@ internal static class PaymentEndpoints
         }
         return result.Outcome switch
         {
-            CreatePaymentOutcome.Created => TypedResults.Created($"/api/payments/{result.Order!.PaymentId}", CreatedPaymentResponse.From(result.Order)),
-            CreatePaymentOutcome.Existing => TypedResults.Ok(CreatedPaymentResponse.From(result.Order!)),
+            CreatePaymentOutcome.Created => TypedResults.Created($"/api/payments/{result.Order!.PaymentId}", result.Order),
+            CreatePaymentOutcome.Existing => TypedResults.Ok(result.Order!),
             CreatePaymentOutcome.Conflict => ApiProblems.Conflict(
                 $"merchantOrderNo {request.MerchantOrderNo} was already used for payment {result.Order!.PaymentId} with other fields."),
             _ => ApiProblems.Unprocessable(result.Refusal ?? "The payment was refused."),
@@ -111,8 +111,7 @@ internal static class PaymentEndpoints
         {
             return problem;
         }
-        var page = await queries.ListAsync(new PaymentListQuery(statusFilter, merchantId, pageSize, cursor), cancellationToken);
-        return TypedResults.Ok(new PaymentListResponse([.. page.Items.Select(view => PaymentResponse.From(view))], page.NextCursor));
+        return TypedResults.Ok(await queries.ListAsync(new PaymentListQuery(statusFilter, merchantId, pageSize, cursor), cancellationToken));
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -44,7 +44,7 @@ public sealed class Migration_Specs(ParticipantsFixture fixture) : IClassFixture
         {
             var builder = Host.CreateApplicationBuilder();
             builder.Configuration["ConnectionStrings:Payments"] = database.ConnectionString;
-            builder.Services.AddPaymentParticipants(builder.Configuration);
+            builder.Services.AddParticipantOptions(builder.Configuration).AddPaymentParticipants();
             using var host = builder.Build();
 
             await host.StartAsync();

@@ -3,9 +3,9 @@ using Payments.Api.Auth;
 using Payments.Api.Problems;
 using Payments.Api.Temporal;
 using Payments.Domain;
-using Decision = Payments.Workflows.Resolution;
+using Payments.Workflows;
 
-namespace Payments.Api.Resolution;
+namespace Payments.Api.Resolutions;
 
 public sealed record ResolutionRequest(ResolutionAction? Action, string? Reason);
 
@@ -40,7 +40,7 @@ internal static class ResolutionEndpoints
         {
             return ApiProblems.Conflict($"Payment {paymentId} is {WireName.Of(payment.Status)}, not SUSPENDED: there is nothing to decide.");
         }
-        var decision = new Decision(request.Action!.Value, request.Reason);
+        var decision = new Resolution(request.Action!.Value, request.Reason);
         // The decision round: one more than the decisions recorded, so a retried request joins the same update.
         var answer = await workflows.DecideAsync(paymentId, payment.Resolutions.Count + 1, decision, cancellationToken);
         switch (answer.Outcome)
