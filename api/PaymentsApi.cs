@@ -5,6 +5,7 @@ using Payments.Api.Bank;
 using Payments.Api.BankSimulator;
 using Payments.Api.Merchants;
 using Payments.Api.Notifications;
+using Payments.Api.OpenApi;
 using Payments.Api.Payments;
 using Payments.Api.Problems;
 using Payments.Api.Reconciliation;
@@ -47,6 +48,7 @@ internal static class PaymentsApi
             context.ProblemDetails.Detail ??= context.ProblemDetails.Title);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
+        services.AddApiDocument();
 
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
@@ -72,6 +74,7 @@ internal static class PaymentsApi
             .MapNotificationEndpoints()
             .MapVoucherEndpoints()
             .MapReconciliationEndpoints();
+        app.MapApiDocument();
         if (app.Services.GetRequiredService<IOptions<BankSimulatorOptions>>().Value.Enabled == true)
         {
             app.MapBankSimulatorEndpoints();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Payments.Activities.Database;
+using Payments.Api.OpenApi;
 using Payments.Workers;
 
 namespace Payments.Api.Embedded;
@@ -17,7 +18,7 @@ internal static class StartupBanner
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var api = string.Join(", ", addresses);
-        var docs = addresses.Select(address => $"{address.TrimEnd('/')}/docs").FirstOrDefault() ?? "/docs";
+        var docs = addresses.Select(address => $"{address.TrimEnd('/')}{ApiDocument.DocsPath}").FirstOrDefault() ?? ApiDocument.DocsPath;
         var temporal = app.Services.GetRequiredService<IOptions<TemporalOptions>>().Value.Address;
         // The password, if any, stays out of the console.
         var postgres = new NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString) { Password = null }.ConnectionString;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Orders;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
@@ -21,11 +22,12 @@ internal static class ResolutionEndpoints
 
     public static IEndpointRouteBuilder MapResolutionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/payments/{paymentId}/resolution", ResolveAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Resolution");
+        app.MapPost("/api/payments/{paymentId}/resolution", ResolveAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Resolution")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<IResult> ResolveAsync(
+    private static async Task<Results<Accepted<ResolutionAccepted>, ValidationProblem, ProblemHttpResult>> ResolveAsync(
         string paymentId, ResolutionRequest request, PaymentQueries queries, PaymentWorkflows workflows, HttpResponse response, CancellationToken cancellationToken)
     {
         if (new FieldErrors().Present("action", request.Action).Text("reason", request.Reason, MaxReasonLength).ToProblem() is { } problem)
