@@ -39,7 +39,7 @@ public sealed class LateDebitRefundWorkflow
             status = LateDebitRefundStatus.RefundRefused;
         }
         await Workflow.ExecuteActivityAsync(
-            (OrderActivities a) => a.EndLateDebitRefundAsync(new LateDebitRefundEnd(input.PaymentId, input.BankTxnId, status)), StepOptions.Order);
+            (OrderActivities a) => a.EndLateDebitRefundAsync(new LateDebitRefundEnd(input.PaymentId, input.BankTxnId, status)), StepOptions.OwnRecords);
         Status = status;
         return status;
     }
