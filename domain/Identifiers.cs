@@ -49,6 +49,12 @@ public static partial class Identifiers
     /// <summary>The refund id of a late debit: each late bank transaction is refunded once.</summary>
     public static string LateDebitRefundId(string bankTxnId) => $"rfd_{bankTxnId}";
 
+    /// <summary>The voucher a payment owns: its payment voucher, or its refund voucher (never both).</summary>
+    public static string VoucherId(string paymentId) => $"vch_{paymentId}";
+
+    /// <summary>The voucher of a returned late debit, one per bank transaction, beside the payment's own.</summary>
+    public static string LateDebitVoucherId(string paymentId, string bankTxnId) => $"vch_{paymentId}-{bankTxnId}";
+
     /// <summary>The <c>resolve</c> update of an operator's decision round: a retried request joins the same update.</summary>
     public static string ResolveUpdateId(string paymentId, int round) => $"resolve-{paymentId}-{round}";
 

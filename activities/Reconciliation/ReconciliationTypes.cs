@@ -3,11 +3,17 @@ namespace Payments.Activities.Reconciliation;
 /// <summary>What the reconciliation found wrong.</summary>
 public enum LedgerDifferenceKind
 {
-    /// <summary>A paid (or refunded) payment has no voucher, long after its status moved.</summary>
+    /// <summary>A paid (or refunded) payment has no payment (or refund) voucher, long after its status moved.</summary>
     MissingVoucher,
 
-    /// <summary>A paid payment has a refund voucher, or a refunded one a payment voucher.</summary>
+    /// <summary>
+    /// A paid payment has a refund voucher, a refunded one a payment voucher, a closed one a voucher of its own, or a
+    /// payment that is not closed a late-debit voucher.
+    /// </summary>
     WrongVoucherKind,
+
+    /// <summary>A late debit the bank returned (REFUNDED) has no late-debit voucher taking in its amount.</summary>
+    MissingLateDebitVoucher,
 
     /// <summary>A voucher whose debits and credits differ, or that has no lines.</summary>
     UnbalancedVoucher,
