@@ -162,14 +162,14 @@ public sealed class MerchantNotificationWorkflow
     }
 
     private Task<NotificationSettings> SettingsAsync() => _localRecords
-        ? Workflow.ExecuteLocalActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.LocalOrder)
-        : Workflow.ExecuteActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.Order);
+        ? Workflow.ExecuteLocalActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.LocalOwnRecords)
+        : Workflow.ExecuteActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.OwnRecords);
 
     private Task RecordAsync(NotificationFacts payment)
     {
         var update = new NotificationStatusUpdate(payment.PaymentId, NotifyId, State, NextAttemptAt);
         return _localRecords
-            ? Workflow.ExecuteLocalActivityAsync((NotificationActivities a) => a.RecordNotificationOutcomeAsync(update), StepOptions.LocalOrder)
-            : Workflow.ExecuteActivityAsync((NotificationActivities a) => a.RecordNotificationOutcomeAsync(update), StepOptions.Order);
+            ? Workflow.ExecuteLocalActivityAsync((NotificationActivities a) => a.RecordNotificationOutcomeAsync(update), StepOptions.LocalOwnRecords)
+            : Workflow.ExecuteActivityAsync((NotificationActivities a) => a.RecordNotificationOutcomeAsync(update), StepOptions.OwnRecords);
     }
 }

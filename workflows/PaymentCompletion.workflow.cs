@@ -339,13 +339,13 @@ public sealed class PaymentCompletionWorkflow
     /// (run by this worker inside the workflow task, recorded as a marker), an activity task through the server before.
     /// </summary>
     private Task<TResult> OrderStepAsync<TResult>(Expression<Func<OrderActivities, Task<TResult>>> call) => _localSteps
-        ? Workflow.ExecuteLocalActivityAsync(call, StepOptions.LocalOrder)
-        : Workflow.ExecuteActivityAsync(call, StepOptions.Order);
+        ? Workflow.ExecuteLocalActivityAsync(call, StepOptions.LocalOwnRecords)
+        : Workflow.ExecuteActivityAsync(call, StepOptions.OwnRecords);
 
     /// <inheritdoc cref="OrderStepAsync{TResult}"/>
     private Task OrderStepAsync(Expression<Func<OrderActivities, Task>> call) => _localSteps
-        ? Workflow.ExecuteLocalActivityAsync(call, StepOptions.LocalOrder)
-        : Workflow.ExecuteActivityAsync(call, StepOptions.Order);
+        ? Workflow.ExecuteLocalActivityAsync(call, StepOptions.LocalOwnRecords)
+        : Workflow.ExecuteActivityAsync(call, StepOptions.OwnRecords);
 
     /// <summary>What failed: an activity's failure is its cause; a local activity's failure reaches the workflow as itself.</summary>
     private static string Describe(FailureException failure) => (failure is ActivityFailureException { InnerException: { } inner } ? inner : failure) switch
@@ -545,7 +545,7 @@ public sealed class PaymentCompletionWorkflow
     {
         var move = new StatusMove(
             Status.PaymentId, status, step, Status.LastError, Status.FundAccount, Status.PointsAccount, Status.Accounting, _localSteps ? ++_moves : null);
-        await (local ? OrderStepAsync(a => a.MoveStatusAsync(move)) : Workflow.ExecuteActivityAsync((OrderActivities a) => a.MoveStatusAsync(move), StepOptions.Order));
+        await (local ? OrderStepAsync(a => a.MoveStatusAsync(move)) : Workflow.ExecuteActivityAsync((OrderActivities a) => a.MoveStatusAsync(move), StepOptions.OwnRecords));
         Status = Status with { Status = status, Step = step };
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(status)));
     }

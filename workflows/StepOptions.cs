@@ -10,8 +10,11 @@ namespace Payments.Workflows;
 /// </summary>
 internal static class StepOptions
 {
-    /// <summary>The order's own table (load, status moves, progress): retried until the database is back.</summary>
-    public static readonly ActivityOptions Order = new()
+    /// <summary>
+    /// The platform's own records, not a participant's business step: the order row (load, status moves, progress, the
+    /// bank's result, decisions), the notification's record and settings. Retried until the database is back.
+    /// </summary>
+    public static readonly ActivityOptions OwnRecords = new()
     {
         StartToCloseTimeout = TimeSpan.FromSeconds(15),
         RetryPolicy = new RetryPolicy
@@ -50,10 +53,10 @@ internal static class StepOptions
     };
 
     /// <summary>
-    /// <see cref="Order"/> as a local activity: run by the worker inside the workflow task, no task round trip through the
+    /// <see cref="OwnRecords"/> as a local activity: run by the worker inside the workflow task, no task round trip through the
     /// server; a backoff past the local retry threshold (1 min) becomes a timer (costs in README.md, "Local activities").
     /// </summary>
-    public static readonly LocalActivityOptions LocalOrder = new() { StartToCloseTimeout = Order.StartToCloseTimeout, RetryPolicy = Order.RetryPolicy };
+    public static readonly LocalActivityOptions LocalOwnRecords = new() { StartToCloseTimeout = OwnRecords.StartToCloseTimeout, RetryPolicy = OwnRecords.RetryPolicy };
 
     /// <summary><see cref="TccTry"/> as a local activity: its five attempts stay within the workflow task.</summary>
     public static readonly LocalActivityOptions LocalTccTry = new() { StartToCloseTimeout = TccTry.StartToCloseTimeout, RetryPolicy = TccTry.RetryPolicy };
