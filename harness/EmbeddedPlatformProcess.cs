@@ -44,11 +44,23 @@ public sealed class EmbeddedPlatformProcess : IAsyncDisposable
     /// <summary>The embedded devserver's address (ports of its own, so it runs beside another platform on this machine).</summary>
     public string TemporalAddress => $"127.0.0.1:{_temporalPort}";
 
+    /// <summary>The embedded devserver's Temporal UI.</summary>
+    public Uri UiAddress => new($"http://127.0.0.1:{_uiPort}");
+
     public static async Task<EmbeddedPlatformProcess> StartAsync(string dataFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(dataFolder);
         var platform = new EmbeddedPlatformProcess(dataFolder, settings, new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), Path.Combine(dataFolder, "..", "embedded.log"));
-        await platform.StartApiAsync(cancellationToken);
+        try
+        {
+            await platform.StartApiAsync(cancellationToken);
+        }
+        catch when (platform.Api is not null)
+        {
+            // A platform that never got ready is stopped here: nobody else holds it.
+            await platform.DisposeAsync();
+            throw;
+        }
         return platform;
     }
 

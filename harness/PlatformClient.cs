@@ -76,12 +76,17 @@ public sealed class PlatformClient : IDisposable
     }
 
     /// <summary>An operator's decision on a SUSPENDED payment; the answer's status (202 accepted, 409 not waiting for one).</summary>
-    public async Task<HttpStatusCode> ResolveAsync(string paymentId, string action, CancellationToken cancellationToken = default)
+    public async Task<HttpStatusCode> ResolveAsync(string paymentId, string action, string reason = "chaos run", CancellationToken cancellationToken = default)
     {
         using var response = await RetryWhileUnavailableAsync(() => Send(HttpMethod.Post, $"/api/payments/{paymentId}/resolution", OperatorToken,
-            new { action, reason = "chaos run" }, cancellationToken), null, cancellationToken);
+            new { action, reason }, cancellationToken), null, cancellationToken);
         return response.StatusCode;
     }
+
+    /// <summary>The shopper pays through the bank simulator: its debit (<c>{ bankTxnId, paidAt }</c>), with or without the signed callback.</summary>
+    public async Task<JsonNode> DebitAsync(string paymentId, long amount, bool deliverCallback, CancellationToken cancellationToken = default) =>
+        (await SendJsonAsync(HttpMethod.Post, "/simulator/bank/debits", OperatorToken,
+            new { paymentId, amount, currency = "CNY", deliverCallback }, HttpStatusCode.Created, cancellationToken))!;
 
     public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken = default)
     {

@@ -95,7 +95,7 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
                         await client.SetFrozenAsync("merchants", plan.MerchantId, frozen: false, cancellationToken);
                         await client.SetFrozenAsync("users", plan.UserId, frozen: false, cancellationToken);
                     }
-                    if (await client.ResolveAsync(paymentId, action, cancellationToken) == HttpStatusCode.Accepted)
+                    if (await client.ResolveAsync(paymentId, action, cancellationToken: cancellationToken) == HttpStatusCode.Accepted)
                     {
                         _acceptedResolutions.GetOrAdd(paymentId, _ => new()).Enqueue(action);
                     }
