@@ -75,8 +75,11 @@ public sealed class PlatformClient : IDisposable
         }, HttpStatusCode.OK, cancellationToken);
     }
 
-    /// <summary>An operator's decision on a SUSPENDED payment; the answer's status (202 accepted, 409 not waiting for one).</summary>
-    public async Task<HttpStatusCode> ResolveAsync(string paymentId, string action, string reason = "chaos run", CancellationToken cancellationToken = default)
+    /// <summary>
+    /// An operator's decision on a SUSPENDED payment; the answer's status (202 accepted, 409 not waiting for one). A 503 is
+    /// retried with the same reason, which joins the same decision.
+    /// </summary>
+    public async Task<HttpStatusCode> ResolveAsync(string paymentId, string action, string reason, CancellationToken cancellationToken = default)
     {
         using var response = await RetryWhileUnavailableAsync(() => Send(HttpMethod.Post, $"/api/payments/{paymentId}/resolution", OperatorToken,
             new { action, reason }, cancellationToken), null, cancellationToken);
