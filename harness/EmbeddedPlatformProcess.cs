@@ -85,6 +85,16 @@ public sealed class EmbeddedPlatformProcess : IAsyncDisposable
             ["Embedded__UiPort"] = $"{_uiPort}",
         }, _logFile);
         using var client = new PlatformClient(ApiAddress);
-        await client.WaitReadyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ready = client.WaitReadyAsync(TimeSpan.FromSeconds(120), stopWaiting.Token);
+        var exited = Api.WaitForExitAsync(stopWaiting.Token);
+        var first = await Task.WhenAny(ready, exited);
+        await stopWaiting.CancelAsync();
+        // A platform that failed at start (a port taken, PostgreSQL missing) says so at once, not after the whole patience.
+        if (first == exited && exited.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException($"The platform exited before it was ready; its log: {Path.GetFullPath(_logFile)}");
+        }
+        await ready;
     }
 }

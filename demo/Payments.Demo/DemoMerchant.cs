@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Payments.Activities.Notifications;
 using Payments.Domain;
 using Payments.Harness;
 
