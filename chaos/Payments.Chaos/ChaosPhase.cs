@@ -18,7 +18,6 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
     private readonly Dictionary<string, string> _keys = [];
     private readonly Dictionary<string, string> _notifyUrls = [];
     private readonly HashSet<(string Kind, string Id)> _unfrozen = [];
-    private readonly Dictionary<string, Task> _decisions = [];
 
     public async Task<IReadOnlyList<Check>> RunAsync(int payments, CancellationToken cancellationToken)
     {
@@ -163,16 +162,9 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
                         _unfrozen.Add(party);
                     }
                 }
-                // Each payment decided on its own, so a decision the loaded platform answers slowly holds up no other.
-                foreach (var payment in suspended.Where(p => _seen.Plans[p.PaymentId].FrozenParty is not { } party || _unfrozen.Contains(party)))
-                {
-                    if (!_decisions.TryGetValue(payment.PaymentId, out var inFlight) || inFlight.IsCompleted)
-                    {
-                        _decisions[payment.PaymentId] = DecideAsync(client, payment.PaymentId, payment.LastError, cancellationToken).ContinueWith(
-                            decision => log($"{target.Name}: deciding {payment.PaymentId} failed: {decision.Exception?.GetBaseException().Message}"),
-                            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                    }
-                }
+                await Task.WhenAll(suspended
+                    .Where(p => _seen.Plans[p.PaymentId].FrozenParty is not { } party || _unfrozen.Contains(party))
+                    .Select(p => DecideAsync(client, p.PaymentId, p.LastError, cancellationToken)));
                 await Task.Delay(Poll, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
