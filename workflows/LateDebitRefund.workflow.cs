@@ -42,14 +42,14 @@ public sealed class LateDebitRefundWorkflow
         }
         if (status == LateDebitRefundStatus.Refunded && Workflow.Patched(Patches.LateDebitVoucher))
         {
-            var payment = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.LoadPaymentAsync(input.PaymentId), StepOptions.Order);
+            var payment = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.LoadPaymentAsync(input.PaymentId), StepOptions.OwnRecords);
             await Workflow.ExecuteActivityAsync(
                 (AccountingActivities a) => a.PostLateDebitRefundVoucherAsync(
                     new LateDebitVoucherRequest(input.PaymentId, input.BankTxnId, payment.UserId, input.Amount)),
                 StepOptions.Voucher);
         }
         await Workflow.ExecuteActivityAsync(
-            (OrderActivities a) => a.EndLateDebitRefundAsync(new LateDebitRefundEnd(input.PaymentId, input.BankTxnId, status)), StepOptions.Order);
+            (OrderActivities a) => a.EndLateDebitRefundAsync(new LateDebitRefundEnd(input.PaymentId, input.BankTxnId, status)), StepOptions.OwnRecords);
         Status = status;
         return status;
     }

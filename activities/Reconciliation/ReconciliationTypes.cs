@@ -40,8 +40,13 @@ public sealed record LedgerDifference(LedgerDifferenceKind Kind, string? Payment
 /// <summary>One reconciliation run: when it checked and every difference it found (none on a clean ledger).</summary>
 public sealed record ReconciliationReport(string ReportId, DateTimeOffset CheckedAt, IReadOnlyList<LedgerDifference> Differences);
 
-/// <summary><c>Payments:Reconciliation</c>: how long a state may stay in flight before it counts as a difference.</summary>
+/// <summary><c>Payments:Reconciliation</c>: when the nightly check runs, and how long a state may stay in flight before it counts as a difference.</summary>
 public sealed class ReconciliationOptions
 {
+    public const string Section = "Payments:Reconciliation";
+
     public TimeSpan PendingGrace { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary><c>Payments:Reconciliation:Cron</c>: the <c>ledger-reconciliation</c> schedule (UTC).</summary>
+    public string Cron { get; set; } = "0 2 * * *";
 }

@@ -133,7 +133,7 @@ internal sealed class FakeParticipants
     {
         lock (_row)
         {
-            if (Status != move.To && !PaymentStatusMachine.CanMove(Status, move.To))
+            if (Status != move.To && !PaymentStatusMachine.AllowedFrom(move.To).Contains(Status))
             {
                 throw ParticipantErrors.Refusal(ParticipantErrors.IllegalTransition, $"{Status} → {move.To}");
             }
