@@ -5,11 +5,13 @@ using Payments.Api.Bank;
 using Payments.Api.BankSimulator;
 using Payments.Api.Merchants;
 using Payments.Api.Notifications;
+using Payments.Api.OpenApi;
 using Payments.Api.Payments;
 using Payments.Api.Problems;
 using Payments.Api.Reconciliation;
-using Payments.Api.Resolution;
-using Payments.Api.Security;
+using Payments.Api.Resolutions;
+using Microsoft.Extensions.Options;
+using Payments.Api.Configuration;
 using Payments.Api.Temporal;
 using Payments.Api.Users;
 using Payments.Activities;
@@ -23,34 +25,19 @@ internal static class PaymentsApi
     /// <summary>The contract's limit on a request body (413 above it).</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
-    private const string RefundUrlKey = "Payments:Bank:RefundUrl";
-    private const string QueryUrlKey = "Payments:Bank:QueryUrl";
-
-    /// <summary>The API's services; the Temporal client (<see cref="Temporalio.Client.ITemporalClient"/>) is registered by the embedded mode or the worker registration.</summary>
-    public static IServiceCollection AddPaymentsApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    /// <summary>
+    /// The API's services; the Temporal client (<see cref="Temporalio.Client.ITemporalClient"/>) is registered by the
+    /// embedded mode or the worker registration, the shared settings by <see cref="Workers.PaymentsConfiguration"/>.
+    /// </summary>
+    public static IServiceCollection AddPaymentsApi(this IServiceCollection services, IConfiguration configuration)
     {
-        var credentials = PlatformCredentials.From(configuration, environment);
-        services.AddSingleton(credentials);
-        services.AddPaymentParticipants(configuration);
-        // Every reader in this process (the embedded worker's refund activity too) signs with the same bank secret.
-        configuration[ParticipantOptions.BankSecretKey] = credentials.BankSecret;
-        var simulator = BankSimulatorAddress.From(configuration);
-        if (BankSimulatorAddress.IsEnabled(configuration, environment))
-        {
-            // The simulator serves the bank's URLs unless they are configured (read by the worker in this process, embedded mode).
-            configuration[RefundUrlKey] = configuration[RefundUrlKey] is { Length: > 0 } refundUrl ? refundUrl : simulator.Of(BankSimulatorEndpoints.RefundsPath).ToString();
-            configuration[QueryUrlKey] = configuration[QueryUrlKey] is { Length: > 0 } queryUrl ? queryUrl : simulator.Of(BankSimulatorEndpoints.TransactionsPath).ToString();
-            services.AddSingleton(simulator);
-            services.AddSingleton<BankSimulatorBooks>();
-            services.AddHttpClient(BankSimulatorEndpoints.HttpClientName);
-        }
-        services.AddOptions<ParticipantOptions>()
-            .Validate(options => DelayList.IsValid(options.Bank.QuerySchedule), "Payments:Bank:QuerySchedule is not a list of offsets like 1m,5m,15m.")
-            .Validate(options => options.Orders.ExpireAfter > TimeSpan.Zero, "Payments:Orders:ExpireAfter must be positive.")
-            .ValidateOnStart();
+        services.AddApiOptions(configuration);
+        services.AddPaymentParticipants();
+        services.AddSingleton<BankSimulatorBooks>();
+        services.AddHttpClient(BankSimulatorEndpoints.HttpClientName);
         services.AddHostedService<PreRevisionOrders>();
-        services.AddSingleton(new Currencies(configuration["Payments:Currencies"] is { Length: > 0 } codes ? codes : Currencies.Default));
-        services.AddSingleton(provider => new BankSignature(credentials.BankSecret, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new Currencies(provider.GetRequiredService<IOptions<CurrencyOptions>>().Value.Currencies));
+        services.AddSingleton<BankSignature>();
         services.AddSingleton<PaymentWorkflows>();
         services.AddSingleton<PaymentReader>();
 
@@ -61,6 +48,7 @@ internal static class PaymentsApi
             context.ProblemDetails.Detail ??= context.ProblemDetails.Title);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
+        services.AddApiDocument();
 
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
@@ -73,6 +61,7 @@ internal static class PaymentsApi
 
     public static WebApplication MapPaymentsApi(this WebApplication app)
     {
+        app.UsePaymentLogContext();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -85,7 +74,8 @@ internal static class PaymentsApi
             .MapNotificationEndpoints()
             .MapVoucherEndpoints()
             .MapReconciliationEndpoints();
-        if (app.Services.GetService<BankSimulatorBooks>() is not null)
+        app.MapApiDocument();
+        if (app.Services.GetRequiredService<IOptions<BankSimulatorOptions>>().Value.Enabled == true)
         {
             app.MapBankSimulatorEndpoints();
         }

@@ -1,38 +1,35 @@
+using Microsoft.Extensions.Options;
+using Payments.Activities.Database;
 using Payments.Api;
+using Payments.Api.Configuration;
 using Payments.Api.Embedded;
 using Payments.Api.Health;
 using Payments.Workers;
 using Payments.Workers.Logging;
 using Serilog;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+Log.Logger = PaymentsLogging.BootstrapLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(args);
-    if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
-    {
-        builder.WebHost.UseUrls("http://127.0.0.1:5080");
-    }
-    builder.Services.AddSerilog((services, logger) => logger
-        .ReadFrom.Configuration(builder.Configuration)
-        .ReadFrom.Services(services)
-        .Enrich.FromLogContext()
-        .Enrich.With<PaymentIdEnricher>()
-        .WriteTo.Console(outputTemplate: PaymentsLogging.OutputTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+    builder.WebHost.UseUrls(ApiAddress.Urls(builder.Configuration));
+    builder.Services.AddPaymentsLogging(builder.Configuration);
+    builder.Services.AddPaymentsOptions(builder.Configuration);
 
-    await using var embedded = await EmbeddedPlatform.StartAsync(builder.Configuration, Log.Logger);
+    await using var embedded = await EmbeddedPlatform.StartAsync(builder.Configuration, builder.Environment, Log.Logger);
+    embedded.Supply(builder.Services);
     if (embedded.RunsTemporal)
     {
-        builder.Services.AddPaymentsWorker(builder.Configuration);
+        builder.Services.AddPaymentsWorker();
     }
     else
     {
-        builder.Services.AddPaymentsTemporalClient(builder.Configuration);
+        builder.Services.AddPaymentsTemporalClient();
     }
 
-    builder.Services.AddPaymentsApi(builder.Configuration, builder.Environment);
+    builder.Services.AddPaymentsApi(builder.Configuration);
     builder.Services.AddHealthChecks()
-        .AddNpgSql(builder.Configuration[EmbeddedPlatform.ConnectionStringKey]!, name: "postgresql", tags: [HealthEndpoints.ReadyTag])
+        .AddNpgSql(services => services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!, name: "postgresql", tags: [HealthEndpoints.ReadyTag])
         .AddCheck<TemporalHealthCheck>("temporal", tags: [HealthEndpoints.ReadyTag]);
 
     var app = builder.Build();

@@ -19,5 +19,19 @@ public sealed class Currencies
 
     public IReadOnlyCollection<string> Codes => _codes;
 
+    /// <summary>Whether <paramref name="configured"/> is a comma-separated list of upper-case three-letter codes.</summary>
+    public static bool IsValid(string? configured)
+    {
+        try
+        {
+            _ = new Currencies(configured ?? "");
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public bool IsSupported(string? code) => code is not null && _codes.Contains(code);
 }

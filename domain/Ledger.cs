@@ -27,7 +27,10 @@ public static class Ledger
         ]);
     }
 
-    /// <summary>Money received and returned to the shopper for a refunded payment.</summary>
+    /// <summary>
+    /// Money received and returned to the shopper: a refunded payment, or a late debit sent back (the bank clearing
+    /// account takes the debit in and pays it out through what the shopper is owed).
+    /// </summary>
     public static IReadOnlyList<VoucherLine> RefundLines(string userId, long amount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);

@@ -27,8 +27,4 @@ public static class PaymentStatusMachine
 
     /// <summary>The states a payment may move to <paramref name="target"/> from.</summary>
     public static IReadOnlyList<PaymentStatus> AllowedFrom(PaymentStatus target) => Sources[target];
-
-    public static bool CanMove(PaymentStatus from, PaymentStatus to) => Sources[to].Contains(from);
-
-    public static bool IsFinal(PaymentStatus status) => status is PaymentStatus.Paid or PaymentStatus.Failed or PaymentStatus.Refunded or PaymentStatus.Closed;
 }

@@ -80,3 +80,11 @@ public enum LateDebitRefundStatus
     Refunded,
     RefundRefused,
 }
+
+/// <summary>What a voucher accounts for: a paid payment, a refunded one, or a late debit returned to the shopper.</summary>
+public enum VoucherKind
+{
+    Payment,
+    Refund,
+    LateDebitRefund,
+}

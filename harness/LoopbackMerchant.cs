@@ -20,8 +20,8 @@ public enum MerchantBehaviour
     Failing,
 }
 
-/// <summary>One notification as the merchant received it, with the receipt's time on this machine's clock.</summary>
-public sealed record MerchantReceipt(string PaymentId, DateTimeOffset At, bool Acknowledged);
+/// <summary>One notification as the merchant received it (the payment's status it announced), with the receipt's time on this machine's clock.</summary>
+public sealed record MerchantReceipt(string PaymentId, string Status, DateTimeOffset At, bool Acknowledged);
 
 /// <summary>Merchants' notify endpoints on one loopback Kestrel: <c>/{behaviour}/notify</c>; every request recorded before it is answered.</summary>
 public sealed class LoopbackMerchant : IAsyncDisposable
@@ -66,13 +66,14 @@ public sealed class LoopbackMerchant : IAsyncDisposable
         var at = DateTimeOffset.UtcNow;
         using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         var paymentId = body.RootElement.GetProperty("paymentId").GetString()!;
+        var status = body.RootElement.GetProperty("status").GetString()!;
         var answer = behaviour switch
         {
             MerchantBehaviour.Acknowledges => Answer.Success,
             MerchantBehaviour.Failing => Answer.Error,
             _ => (Answer)Random.Shared.Next(4),
         };
-        _receipts.GetOrAdd(paymentId, _ => new()).Enqueue(new MerchantReceipt(paymentId, at, answer is Answer.Success or Answer.Slow));
+        _receipts.GetOrAdd(paymentId, _ => new()).Enqueue(new MerchantReceipt(paymentId, status, at, answer is Answer.Success or Answer.Slow));
         switch (answer)
         {
             case Answer.Error:

@@ -75,13 +75,21 @@ public sealed class PlatformClient : IDisposable
         }, HttpStatusCode.OK, cancellationToken);
     }
 
-    /// <summary>An operator's decision on a SUSPENDED payment; the answer's status (202 accepted, 409 not waiting for one).</summary>
-    public async Task<HttpStatusCode> ResolveAsync(string paymentId, string action, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// An operator's decision on a SUSPENDED payment; the answer's status (202 accepted, 409 not waiting for one). A 503 is
+    /// retried with the same reason, which joins the same decision.
+    /// </summary>
+    public async Task<HttpStatusCode> ResolveAsync(string paymentId, string action, string reason, CancellationToken cancellationToken = default)
     {
         using var response = await RetryWhileUnavailableAsync(() => Send(HttpMethod.Post, $"/api/payments/{paymentId}/resolution", OperatorToken,
-            new { action, reason = "chaos run" }, cancellationToken), null, cancellationToken);
+            new { action, reason }, cancellationToken), null, cancellationToken);
         return response.StatusCode;
     }
+
+    /// <summary>The shopper pays through the bank simulator: its debit (<c>{ bankTxnId, paidAt }</c>), with or without the signed callback.</summary>
+    public async Task<JsonNode> DebitAsync(string paymentId, long amount, bool deliverCallback, CancellationToken cancellationToken = default) =>
+        (await SendJsonAsync(HttpMethod.Post, "/simulator/bank/debits", OperatorToken,
+            new { paymentId, amount, currency = "CNY", deliverCallback }, HttpStatusCode.Created, cancellationToken))!;
 
     public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken = default)
     {

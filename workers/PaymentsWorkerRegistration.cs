@@ -1,9 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Payments.Activities;
-using Payments.Domain;
+using Payments.Workers.Logging;
 using Payments.Workflows;
 using Temporalio.Extensions.Hosting;
 using Temporalio.Worker;
@@ -14,17 +12,13 @@ namespace Payments.Workers;
 public static class PaymentsWorkerRegistration
 {
     /// <summary>
-    /// The process's Temporal client (<c>Temporal:Address</c>, <c>Temporal:Namespace</c>) with the workflows' data converter.
+    /// The process's Temporal client (<see cref="TemporalOptions"/>) with the workflows' data converter.
     /// It connects on first use, so a host starts even while Temporal is still coming up.
     /// </summary>
-    public static IServiceCollection AddPaymentsTemporalClient(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPaymentsTemporalClient(this IServiceCollection services)
     {
-        services.AddOptions<TemporalSettings>()
-            .Bind(configuration.GetSection(TemporalSettings.Section))
-            .Validate(settings => !string.IsNullOrWhiteSpace(settings.Address), "Temporal:Address is not configured.")
-            .ValidateOnStart();
         services.AddTemporalClient()
-            .Configure<IOptions<TemporalSettings>>((options, settings) =>
+            .Configure<IOptions<TemporalOptions>>((options, settings) =>
             {
                 options.TargetHost = settings.Value.Address;
                 options.Namespace = settings.Value.Namespace;
@@ -35,29 +29,12 @@ public static class PaymentsWorkerRegistration
 
     /// <summary>
     /// The participants (database, migrations at start, activities), the Temporal client and a hosted worker on the
-    /// <c>payments</c> task queue running both workflows.
+    /// <c>payments</c> task queue running the workflows. Settings: <see cref="PaymentsConfiguration.AddPaymentsOptions"/>.
     /// </summary>
-    public static IServiceCollection AddPaymentsWorker(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPaymentsWorker(this IServiceCollection services)
     {
-        services.AddPaymentParticipants(configuration);
-        // The worker signs refunds and bank queries: the same secret as the API, required outside Development.
-        services.AddOptions<ParticipantOptions>()
-            .PostConfigure<IHostEnvironment>((options, environment) =>
-            {
-                if (string.IsNullOrWhiteSpace(options.BankSecret) && environment.IsDevelopment())
-                {
-                    options.BankSecret = ParticipantOptions.DevelopmentBankSecret;
-                }
-            })
-            .Validate(
-                options => !string.IsNullOrWhiteSpace(options.BankSecret),
-                $"{ParticipantOptions.BankSecretKey} must be configured outside Development (environment variable Payments__BankSecret).")
-            .ValidateOnStart();
-        services.AddOptions<NotificationOptions>()
-            .Bind(configuration.GetSection(NotificationOptions.Section))
-            .Validate(options => DelayList.IsValid(options.Schedule) && options.AttemptsPerRun > 0, "Payments:Notify:Schedule is not a list of delays like 0s,4m,1h.")
-            .ValidateOnStart();
-        services.AddPaymentsTemporalClient(configuration);
+        services.AddPaymentParticipants();
+        services.AddPaymentsTemporalClient();
 
         var worker = services.AddHostedTemporalWorker(PaymentsTemporal.TaskQueue)
             .AddWorkflow<PaymentCompletionWorkflow>()
@@ -70,13 +47,14 @@ public static class PaymentsWorkerRegistration
             worker.AddScopedActivities(activities);
         }
         worker.ConfigureOptions()
-            .Configure<IOptions<TemporalSettings>>((options, settings) =>
+            .Configure<IOptions<TemporalOptions>>((options, settings) =>
             {
                 options.MaxConcurrentActivities = settings.Value.MaxConcurrentActivities;
                 options.MaxConcurrentWorkflowTasks = settings.Value.MaxConcurrentWorkflowTasks;
                 options.GracefulShutdownTimeout = settings.Value.GracefulShutdownTimeout;
                 // Answers the __stack_trace query: the Temporal UI's "Call Stack" of a waiting payment.
                 options.WorkflowStackTrace = WorkflowStackTrace.Normal;
+                options.Interceptors = [new PaymentLogScope()];
             });
         services.AddHostedService<ReconciliationSchedule>();
         return services;

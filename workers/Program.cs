@@ -1,24 +1,21 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Payments.Activities;
 using Payments.Workers;
 using Payments.Workers.Logging;
 using Serilog;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+Log.Logger = PaymentsLogging.BootstrapLogger();
 try
 {
     var builder = Host.CreateApplicationBuilder(args);
-    // The worker signs refund requests with the bank secret: the well-known development one must never sign elsewhere.
-    const string BankSecretKey = "Payments:BankSecret";
-    if (string.IsNullOrWhiteSpace(builder.Configuration[BankSecretKey]))
+    builder.Services.AddPaymentsLogging(builder.Configuration);
+    builder.Services.AddPaymentsOptions(builder.Configuration);
+    if (builder.Environment.IsDevelopment())
     {
-        builder.Configuration[BankSecretKey] = builder.Environment.IsDevelopment()
-            ? ParticipantOptions.DevelopmentBankSecret
-            : throw new InvalidOperationException($"{BankSecretKey} must be configured outside Development (environment variable Payments__BankSecret).");
+        // `dotnet run --project workers` beside the run command: its embedded Temporal listens there.
+        builder.Services.PostConfigure<TemporalOptions>(options => options.Address ??= TemporalOptions.DevelopmentAddress);
     }
-    builder.Services.AddSerilog((services, logger) => logger.ConfigurePayments(builder.Configuration).ReadFrom.Services(services));
-    builder.Services.AddPaymentsWorker(builder.Configuration);
+    builder.Services.AddPaymentsWorker();
     // Leave the worker its graceful shutdown (Temporal:GracefulShutdownTimeout) before the host gives up.
     builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
     await builder.Build().RunAsync();

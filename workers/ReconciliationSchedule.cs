@@ -1,6 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Payments.Activities.Reconciliation;
 using Payments.Workflows;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
@@ -14,10 +15,9 @@ namespace Payments.Workers;
 /// 02:00 UTC): created at worker start, left as it is when it already exists, retried while Temporal is unreachable.
 /// The same code creates it on the real Temporal (docker-compose) and on the embedded dev server.
 /// </summary>
-public sealed class ReconciliationSchedule(ITemporalClient client, IConfiguration configuration, ILogger<ReconciliationSchedule> logger) : BackgroundService
+public sealed class ReconciliationSchedule(ITemporalClient client, IOptions<ReconciliationOptions> options, ILogger<ReconciliationSchedule> logger) : BackgroundService
 {
     public const string ScheduleId = LedgerReconciliationWorkflow.ScheduleId;
-    public const string DefaultCron = "0 2 * * *";
 
     public static Schedule Definition(string cron) => new(
         ScheduleActionStartWorkflow.Create((LedgerReconciliationWorkflow wf) => wf.RunAsync(), new(id: ScheduleId, taskQueue: PaymentsTemporal.TaskQueue)),
@@ -29,7 +29,7 @@ public sealed class ReconciliationSchedule(ITemporalClient client, IConfiguratio
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var cron = configuration["Payments:Reconciliation:Cron"] is { Length: > 0 } configured ? configured : DefaultCron;
+        var cron = options.Value.Cron;
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {

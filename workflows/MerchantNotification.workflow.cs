@@ -43,7 +43,7 @@ public sealed class MerchantNotificationWorkflow
             PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId),
             PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(payment.Status)));
         var settings = input.Settings
-            ?? await Workflow.ExecuteActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.Order);
+            ?? await Workflow.ExecuteActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.OwnRecords);
         var nextSlot = input.Progress?.NextSlot ?? 0;
         var slotBase = input.Progress?.SlotBase ?? Workflow.UtcNow;
         var attemptsThisRun = 0;
@@ -160,5 +160,5 @@ public sealed class MerchantNotificationWorkflow
 
     private Task RecordAsync(NotificationFacts payment) => Workflow.ExecuteActivityAsync(
         (NotificationActivities a) => a.RecordNotificationOutcomeAsync(new NotificationStatusUpdate(payment.PaymentId, NotifyId, State, NextAttemptAt)),
-        StepOptions.Order);
+        StepOptions.OwnRecords);
 }

@@ -124,7 +124,7 @@ public sealed class PaymentCompletionWorkflow
 
     private async Task<PaymentCompletionResult> CompleteAsync(PaymentCompletionInput input)
     {
-        var payment = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.LoadPaymentAsync(input.PaymentId), StepOptions.Order);
+        var payment = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.LoadPaymentAsync(input.PaymentId), StepOptions.OwnRecords);
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
         var bankResult = input.Result;
         if (bankResult is null && Workflow.Patched(Patches.StartAtCreation))
@@ -176,7 +176,7 @@ public sealed class PaymentCompletionWorkflow
         var decision = new PaymentDecision(Status.PaymentId, ++_decisions, resolution.Action, resolution.Reason, source, Workflow.UtcNow);
         Workflow.Logger.LogInformation(
             "Payment {PaymentId}: operator chose {Action} from {Source} ({Reason})", Status.PaymentId, resolution.Action, source, resolution.Reason);
-        await Workflow.ExecuteActivityAsync((OrderActivities a) => a.RecordDecisionAsync(decision), StepOptions.Order);
+        await Workflow.ExecuteActivityAsync((OrderActivities a) => a.RecordDecisionAsync(decision), StepOptions.OwnRecords);
         Status = Status with { LastError = null };
         await MoveAsync(PaymentStatus.Processing, resolution.Action == ResolutionAction.Retry ? PaymentStep.Trying : PaymentStep.Refunding);
         _resolution = resolution;
@@ -221,7 +221,7 @@ public sealed class PaymentCompletionWorkflow
             }
             if (answer.Kind == BankQueryKind.NoRecord)
             {
-                var close = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.CloseUnpaidAsync(payment.PaymentId), StepOptions.Order);
+                var close = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.CloseUnpaidAsync(payment.PaymentId), StepOptions.OwnRecords);
                 return close.Closed ? null : close.Recorded;
             }
             if (answer.Kind == BankQueryKind.Record)
@@ -257,7 +257,7 @@ public sealed class PaymentCompletionWorkflow
         {
             return (answer.Kind, null, answer.Error);
         }
-        var recording = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.RecordBankResultAsync(record), StepOptions.Order);
+        var recording = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.RecordBankResultAsync(record), StepOptions.OwnRecords);
         return (answer.Kind, recording.Recorded, answer.Error);
     }
 
@@ -282,7 +282,7 @@ public sealed class PaymentCompletionWorkflow
             var recording = await Workflow.ExecuteActivityAsync(
                 (OrderActivities a) => a.RecordBankResultAsync(
                     new BankCallback(Status.PaymentId, signal.BankTxnId, signal.Amount, signal.Currency, signal.Result, signal.PaidAt)),
-                StepOptions.Order);
+                StepOptions.OwnRecords);
             if (recording.Recorded is { } recorded)
             {
                 Status = Status with { Step = PaymentStep.Received };
@@ -470,7 +470,7 @@ public sealed class PaymentCompletionWorkflow
     private async Task MoveAsync(PaymentStatus status, PaymentStep step)
     {
         await Workflow.ExecuteActivityAsync(
-            (OrderActivities a) => a.MoveStatusAsync(new StatusMove(Status.PaymentId, status, step, Status.LastError)), StepOptions.Order);
+            (OrderActivities a) => a.MoveStatusAsync(new StatusMove(Status.PaymentId, status, step, Status.LastError)), StepOptions.OwnRecords);
         Status = Status with { Status = status, Step = step };
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(status)));
     }
@@ -479,7 +479,7 @@ public sealed class PaymentCompletionWorkflow
     private Task PublishProgressAsync() => Workflow.ExecuteActivityAsync(
         (OrderActivities a) => a.RecordProgressAsync(
             new PaymentProgress(Status.PaymentId, Status.Step, Status.FundAccount, Status.PointsAccount, Status.Accounting)),
-        StepOptions.Order);
+        StepOptions.OwnRecords);
 
     private void SetBranch(Branch branch, BranchState state) => Status = branch == Branch.FundAccount
         ? Status with { FundAccount = state }

@@ -10,8 +10,11 @@ namespace Payments.Workflows;
 /// </summary>
 internal static class StepOptions
 {
-    /// <summary>The order's own table (load, status moves, progress): retried until the database is back.</summary>
-    public static readonly ActivityOptions Order = new()
+    /// <summary>
+    /// The platform's own records, not a participant's business step: the order row (load, status moves, progress, the
+    /// bank's result, decisions), the notification's record and settings. Retried until the database is back.
+    /// </summary>
+    public static readonly ActivityOptions OwnRecords = new()
     {
         StartToCloseTimeout = TimeSpan.FromSeconds(15),
         RetryPolicy = new RetryPolicy

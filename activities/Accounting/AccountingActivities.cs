@@ -1,17 +1,18 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using NpgsqlTypes;
 using Payments.Activities.Database;
 using Payments.Domain;
 using Temporalio.Activities;
 
 namespace Payments.Activities.Accounting;
 
-/// <summary>Posts the one voucher of a paid or refunded payment; a retry finds it posted and returns the same voucher id.</summary>
+/// <summary>
+/// Posts a payment's own voucher (paid or refunded) and one per late debit it returned; a retry finds the voucher of the
+/// same source posted and returns the same voucher id.
+/// </summary>
 public sealed class AccountingActivities(NpgsqlDataSource dataSource, ILogger<AccountingActivities> logger)
 {
-    private const string PaymentKind = "PAYMENT";
-    private const string RefundKind = "REFUND";
-
     [Activity]
     public Task<string> PostPaymentVoucherAsync(PaymentVoucherRequest request)
     {
@@ -24,7 +25,7 @@ public sealed class AccountingActivities(NpgsqlDataSource dataSource, ILogger<Ac
         {
             throw ParticipantErrors.Refusal(ParticipantErrors.InvalidRequest, $"Payment {request.PaymentId}: {e.Message}");
         }
-        return PostAsync(request.PaymentId, PaymentKind, lines);
+        return PostAsync(request.PaymentId, null, VoucherKind.Payment, lines);
     }
 
     [Activity]
@@ -34,25 +35,43 @@ public sealed class AccountingActivities(NpgsqlDataSource dataSource, ILogger<Ac
         {
             throw ParticipantErrors.Refusal(ParticipantErrors.InvalidRequest, $"Payment {request.PaymentId}: refund amount {request.Amount}.");
         }
-        return PostAsync(request.PaymentId, RefundKind, Ledger.RefundLines(request.UserId, request.Amount));
+        return PostAsync(request.PaymentId, null, VoucherKind.Refund, Ledger.RefundLines(request.UserId, request.Amount));
     }
 
-    private async Task<string> PostAsync(string paymentId, string kind, IReadOnlyList<VoucherLine> lines)
+    /// <summary>A debit that came after its order closed, returned by the bank: in and out again, beside the payment's own voucher.</summary>
+    [Activity]
+    public Task<string> PostLateDebitRefundVoucherAsync(LateDebitVoucherRequest request)
+    {
+        if (request.Amount <= 0)
+        {
+            throw ParticipantErrors.Refusal(
+                ParticipantErrors.InvalidRequest, $"Payment {request.PaymentId}: late debit {request.BankTxnId} amount {request.Amount}.");
+        }
+        // The same lines as a refund: the late debit enters bank clearing, is owed to the shopper, and leaves again.
+        return PostAsync(request.PaymentId, request.BankTxnId, VoucherKind.LateDebitRefund, Ledger.RefundLines(request.UserId, request.Amount));
+    }
+
+    /// <summary>Posts the voucher of its source: the payment itself (<paramref name="bankTxnId"/> null) or one late debit.</summary>
+    private async Task<string> PostAsync(string paymentId, string? bankTxnId, VoucherKind kind, IReadOnlyList<VoucherLine> lines)
     {
         var cancellationToken = ActivityCancellation.Token;
-        var voucherId = $"vch_{paymentId}";
+        var voucherId = bankTxnId is null ? Identifiers.VoucherId(paymentId) : Identifiers.LateDebitVoucherId(paymentId, bankTxnId);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO accounting.vouchers (voucher_id, payment_id, kind) VALUES (@voucher, @payment, @kind) ON CONFLICT (payment_id) DO NOTHING",
+            """
+            INSERT INTO accounting.vouchers (voucher_id, payment_id, bank_txn_id, kind) VALUES (@voucher, @payment, @txn, @kind)
+            ON CONFLICT (payment_id, bank_txn_id) DO NOTHING
+            """,
             connection,
             transaction))
         {
-            insert.Parameters.With("voucher", voucherId).With("payment", paymentId).With("kind", kind);
+            insert.Parameters.With("voucher", voucherId).With("payment", paymentId).WithNullable("txn", bankTxnId, NpgsqlDbType.Text)
+                .With("kind", WireName.Of(kind));
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return await ExistingVoucherAsync(connection, paymentId, kind, cancellationToken);
+                return await ExistingVoucherAsync(connection, paymentId, bankTxnId, kind, cancellationToken);
             }
         }
         var batch = new NpgsqlBatch(connection, transaction);
@@ -73,17 +92,19 @@ public sealed class AccountingActivities(NpgsqlDataSource dataSource, ILogger<Ac
         return voucherId;
     }
 
-    private static async Task<string> ExistingVoucherAsync(NpgsqlConnection connection, string paymentId, string kind, CancellationToken cancellationToken)
+    private static async Task<string> ExistingVoucherAsync(
+        NpgsqlConnection connection, string paymentId, string? bankTxnId, VoucherKind kind, CancellationToken cancellationToken)
     {
-        await using var select = new NpgsqlCommand("SELECT voucher_id, kind FROM accounting.vouchers WHERE payment_id = @payment", connection);
-        select.Parameters.With("payment", paymentId);
+        await using var select = new NpgsqlCommand(
+            "SELECT voucher_id, kind FROM accounting.vouchers WHERE payment_id = @payment AND bank_txn_id IS NOT DISTINCT FROM @txn", connection);
+        select.Parameters.With("payment", paymentId).WithNullable("txn", bankTxnId, NpgsqlDbType.Text);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        var existingKind = reader.GetString("kind");
+        var existingKind = reader.GetWire<VoucherKind>("kind");
         if (existingKind != kind)
         {
             throw ParticipantErrors.Refusal(
-                ParticipantErrors.VoucherConflict, $"Payment {paymentId} already has a {existingKind} voucher; a {kind} voucher cannot be posted.");
+                ParticipantErrors.VoucherConflict, $"Payment {paymentId} already has a {WireName.Of(existingKind)} voucher; a {WireName.Of(kind)} voucher cannot be posted.");
         }
         return reader.GetString("voucher_id");
     }

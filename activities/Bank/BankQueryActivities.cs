@@ -38,7 +38,7 @@ public sealed record BankTransaction(string PaymentId, BankTransactionStatus Sta
 /// schedule is the retry policy). Every outcome is returned, never thrown, so the workflow can log why it keeps asking.
 /// </summary>
 public sealed class BankQueryActivities(
-    IHttpClientFactory httpClientFactory, IOptions<ParticipantOptions> options, TimeProvider clock, ILogger<BankQueryActivities> logger)
+    IHttpClientFactory httpClientFactory, IOptions<BankOptions> options, IOptions<BankSecretOptions> secret, TimeProvider clock, ILogger<BankQueryActivities> logger)
 {
     public const string HttpClientName = "bank-query";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
@@ -51,13 +51,13 @@ public sealed class BankQueryActivities(
     [Activity]
     public async Task<BankQueryAnswer> QueryBankAsync(string paymentId)
     {
-        if (options.Value.Bank.QueryUrl is not { } queryUrl)
+        if (options.Value.QueryUrl is not { } queryUrl)
         {
             return Answer(paymentId, new BankQueryAnswer(BankQueryKind.Error, Error: "Payments:Bank:QueryUrl is not configured."));
         }
         var url = new Uri($"{queryUrl.ToString().TrimEnd('/')}/{Uri.EscapeDataString(paymentId)}");
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        BankRequests.SignPath(request, options.Value.RequireBankSecret(), clock.GetUtcNow());
+        BankRequests.SignPath(request, secret.Value.BankSecret!, clock.GetUtcNow());
         try
         {
             using var client = httpClientFactory.CreateClient(HttpClientName);

@@ -4,12 +4,6 @@ using Payments.Domain;
 
 namespace Payments.Activities.Bank;
 
-public static class BankHeaders
-{
-    public const string Timestamp = "X-Bank-Timestamp";
-    public const string Signature = "X-Bank-Signature";
-}
-
 /// <summary>
 /// Signs the platform's requests to the bank like the bank signs its callbacks: HMAC-SHA256 with the bank secret over
 /// <c>timestamp + "." + body</c>, or <c>timestamp + "." + path</c> (as sent, percent-encoded, no query) for a request without one.

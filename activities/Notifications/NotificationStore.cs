@@ -43,14 +43,6 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>How many POSTs were sent for a payment's notification, every try of every attempt.</summary>
-    public async Task<int> CountSendsAsync(string paymentId, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("SELECT count(*)::int FROM notify.sends WHERE payment_id = @payment");
-        command.Parameters.With("payment", paymentId);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     public async Task RecordStatusAsync(NotificationStatusUpdate update, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(

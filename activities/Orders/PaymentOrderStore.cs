@@ -11,7 +11,7 @@ namespace Payments.Activities.Orders;
 /// The payment order's own writes outside the saga: creation, the bank's result (the compare-and-set every race goes
 /// through: callback, bank query, close), bank exceptions, and the start-up backfill of orders older than revision 2.
 /// </summary>
-public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<ParticipantOptions> options, ILogger<PaymentOrderStore> logger)
+public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<OrderOptions> options, ILogger<PaymentOrderStore> logger)
 {
     private const string OrderColumns =
         "payment_id, merchant_id, merchant_order_no, user_id, amount, currency, notify_url, subject, status, created_at, expires_at";
@@ -43,7 +43,7 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<Part
         insert.Parameters.With("id", Identifiers.NewPaymentId()).With("merchant", order.MerchantId).With("order_no", order.MerchantOrderNo)
             .With("user", order.UserId).With("amount", order.Amount).With("currency", order.Currency).With("fee_bps", feeBps)
             .With("fee", amounts.Fee).With("net", amounts.NetAmount).With("points", amounts.Points).With("notify_url", order.NotifyUrl)
-            .WithNullable("subject", order.Subject, NpgsqlDbType.Text).With("expire_after", options.Value.Orders.ExpireAfter);
+            .WithNullable("subject", order.Subject, NpgsqlDbType.Text).With("expire_after", options.Value.ExpireAfter);
         var created = await ReadOrderAsync(insert, cancellationToken);
         if (created is null)
         {
@@ -148,7 +148,7 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<Part
     {
         await using var command = dataSource.CreateCommand(
             "UPDATE orders.payments SET expires_at = created_at + @expire_after WHERE payment_id = @id AND expires_at IS NULL");
-        command.Parameters.With("id", paymentId).With("expire_after", options.Value.Orders.ExpireAfter);
+        command.Parameters.With("id", paymentId).With("expire_after", options.Value.ExpireAfter);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

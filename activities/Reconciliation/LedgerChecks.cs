@@ -5,9 +5,10 @@ using Payments.Domain;
 namespace Payments.Activities.Reconciliation;
 
 /// <summary>
-/// The ledger's invariants as queries: every paid payment has exactly one balanced payment voucher for its amounts and
-/// every refunded one its refund voucher; merchant-payable credits equal fund balances; nothing stays pending past
-/// the grace period. States younger than the grace period are in flight, not differences.
+/// The ledger's invariants as queries, counting vouchers per kind: every paid payment has exactly one balanced payment
+/// voucher for its amounts and every refunded one its refund voucher; a closed payment has none of its own, only one
+/// late-debit voucher for each late debit the bank returned; merchant-payable credits equal fund balances; nothing
+/// stays pending past the grace period. States younger than the grace period are in flight, not differences.
 /// </summary>
 public sealed class LedgerChecks(NpgsqlDataSource dataSource)
 {
@@ -21,14 +22,26 @@ public sealed class LedgerChecks(NpgsqlDataSource dataSource)
         var differences = new List<LedgerDifference>();
         await ReadAsync(connection, transaction, grace, differences, """
             SELECT p.payment_id, NULL, 'payment is ' || p.status || ' but has no voucher'
-              FROM orders.payments p LEFT JOIN accounting.vouchers v ON v.payment_id = p.payment_id
+              FROM orders.payments p LEFT JOIN accounting.vouchers v ON v.payment_id = p.payment_id AND v.kind IN ('PAYMENT', 'REFUND')
              WHERE p.status IN ('PAID', 'REFUNDED') AND v.voucher_id IS NULL AND p.updated_at < now() - @grace
             """, LedgerDifferenceKind.MissingVoucher, cancellationToken);
         await ReadAsync(connection, transaction, grace, differences, """
             SELECT p.payment_id, NULL, 'payment is ' || p.status || ' but its voucher is a ' || v.kind || ' voucher'
               FROM orders.payments p JOIN accounting.vouchers v ON v.payment_id = p.payment_id
              WHERE (p.status = 'PAID' AND v.kind <> 'PAYMENT') OR (p.status = 'REFUNDED' AND v.kind <> 'REFUND')
+                OR ((p.status = 'CLOSED') <> (v.kind = 'LATE_DEBIT_REFUND'))
             """, LedgerDifferenceKind.WrongVoucherKind, cancellationToken);
+        await ReadAsync(connection, transaction, grace, differences, """
+            SELECT e.payment_id, NULL, 'late debit ' || e.bank_txn_id || ' of ' || e.amount || ' was returned, '
+                   || CASE WHEN posted.voucher_id IS NULL THEN 'no voucher' ELSE 'its voucher takes in ' || posted.received END
+              FROM orders.bank_exceptions e
+              LEFT JOIN (SELECT v.voucher_id, v.payment_id, v.bank_txn_id,
+                                coalesce(sum(l.debit) FILTER (WHERE l.account = @clearing), 0) AS received
+                           FROM accounting.vouchers v LEFT JOIN accounting.voucher_lines l ON l.voucher_id = v.voucher_id
+                          WHERE v.kind = 'LATE_DEBIT_REFUND'
+                          GROUP BY v.voucher_id) posted ON (posted.payment_id, posted.bank_txn_id) = (e.payment_id, e.bank_txn_id)
+             WHERE e.refund_status = 'REFUNDED' AND (posted.voucher_id IS NULL OR posted.received <> e.amount)
+            """, LedgerDifferenceKind.MissingLateDebitVoucher, cancellationToken);
         await ReadAsync(connection, transaction, grace, differences, """
             SELECT v.payment_id, NULL, 'voucher ' || v.voucher_id || ' debits ' || coalesce(sum(l.debit), 0) || ' credits ' || coalesce(sum(l.credit), 0)
               FROM accounting.vouchers v LEFT JOIN accounting.voucher_lines l ON l.voucher_id = v.voucher_id

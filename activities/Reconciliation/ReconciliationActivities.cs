@@ -6,11 +6,11 @@ namespace Payments.Activities.Reconciliation;
 
 /// <summary>The ledger reconciliation's two steps: find what differs, then record the report (a log line per difference).</summary>
 public sealed class ReconciliationActivities(
-    LedgerChecks checks, ReconciliationReportStore reports, IOptions<ParticipantOptions> options, ILogger<ReconciliationActivities> logger)
+    LedgerChecks checks, ReconciliationReportStore reports, IOptions<ReconciliationOptions> options, ILogger<ReconciliationActivities> logger)
 {
     [Activity]
     public Task<IReadOnlyList<LedgerDifference>> FindLedgerDifferencesAsync() =>
-        checks.FindDifferencesAsync(options.Value.Reconciliation.PendingGrace, ActivityCancellation.Token);
+        checks.FindDifferencesAsync(options.Value.PendingGrace, ActivityCancellation.Token);
 
     [Activity]
     public async Task RecordReconciliationReportAsync(ReconciliationReport report)

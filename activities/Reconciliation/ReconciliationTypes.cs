@@ -3,11 +3,17 @@ namespace Payments.Activities.Reconciliation;
 /// <summary>What the reconciliation found wrong.</summary>
 public enum LedgerDifferenceKind
 {
-    /// <summary>A paid (or refunded) payment has no voucher, long after its status moved.</summary>
+    /// <summary>A paid (or refunded) payment has no payment (or refund) voucher, long after its status moved.</summary>
     MissingVoucher,
 
-    /// <summary>A paid payment has a refund voucher, or a refunded one a payment voucher.</summary>
+    /// <summary>
+    /// A paid payment has a refund voucher, a refunded one a payment voucher, a closed one a voucher of its own, or a
+    /// payment that is not closed a late-debit voucher.
+    /// </summary>
     WrongVoucherKind,
+
+    /// <summary>A late debit the bank returned (REFUNDED) has no late-debit voucher taking in its amount.</summary>
+    MissingLateDebitVoucher,
 
     /// <summary>A voucher whose debits and credits differ, or that has no lines.</summary>
     UnbalancedVoucher,
@@ -34,8 +40,13 @@ public sealed record LedgerDifference(LedgerDifferenceKind Kind, string? Payment
 /// <summary>One reconciliation run: when it checked and every difference it found (none on a clean ledger).</summary>
 public sealed record ReconciliationReport(string ReportId, DateTimeOffset CheckedAt, IReadOnlyList<LedgerDifference> Differences);
 
-/// <summary><c>Payments:Reconciliation</c>: how long a state may stay in flight before it counts as a difference.</summary>
+/// <summary><c>Payments:Reconciliation</c>: when the nightly check runs, and how long a state may stay in flight before it counts as a difference.</summary>
 public sealed class ReconciliationOptions
 {
+    public const string Section = "Payments:Reconciliation";
+
     public TimeSpan PendingGrace { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary><c>Payments:Reconciliation:Cron</c>: the <c>ledger-reconciliation</c> schedule (UTC).</summary>
+    public string Cron { get; set; } = "0 2 * * *";
 }

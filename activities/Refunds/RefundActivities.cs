@@ -25,7 +25,8 @@ public sealed record RefundReceipt(string RefundId, int HttpStatus);
 public sealed class RefundActivities(
     IHttpClientFactory httpClientFactory,
     NpgsqlDataSource dataSource,
-    IOptions<ParticipantOptions> options,
+    IOptions<BankOptions> options,
+    IOptions<BankSecretOptions> secret,
     TimeProvider clock,
     ILogger<RefundActivities> logger)
 {
@@ -36,14 +37,14 @@ public sealed class RefundActivities(
     public async Task<RefundReceipt> RequestRefundAsync(RefundRequest request)
     {
         var cancellationToken = ActivityCancellation.Token;
-        var refundUrl = options.Value.Bank.RefundUrl
+        var refundUrl = options.Value.RefundUrl
             ?? throw ParticipantErrors.Refusal(ParticipantErrors.RefundRejected, "Payments:Bank:RefundUrl is not configured.");
         await RecordRequestAsync(request, cancellationToken);
 
         var body = JsonSerializer.SerializeToUtf8Bytes(request, Json);
         using var message = new HttpRequestMessage(HttpMethod.Post, refundUrl) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        BankRequests.Sign(message, options.Value.RequireBankSecret(), clock.GetUtcNow(), body);
+        BankRequests.Sign(message, secret.Value.BankSecret!, clock.GetUtcNow(), body);
         using var client = httpClientFactory.CreateClient(HttpClientName);
         using var response = await client.SendAsync(message, cancellationToken);
         var status = (int)response.StatusCode;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Accounting;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
@@ -13,7 +14,13 @@ internal static class VoucherEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string? paymentId, VoucherStore vouchers, CancellationToken cancellationToken) =>
-        new FieldErrors().ClientId("paymentId", paymentId).ToProblem()
-        ?? TypedResults.Ok(await vouchers.ListByPaymentAsync(paymentId!, cancellationToken));
+    private static async Task<Results<Ok<IReadOnlyList<Voucher>>, ValidationProblem>> ListAsync(
+        string? paymentId, VoucherStore vouchers, CancellationToken cancellationToken)
+    {
+        if (new FieldErrors().ClientId("paymentId", paymentId).ToProblem() is { } problem)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(await vouchers.ListByPaymentAsync(paymentId!, cancellationToken));
+    }
 }

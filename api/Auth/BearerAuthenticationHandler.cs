@@ -19,7 +19,7 @@ internal sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    PlatformCredentials credentials,
+    IOptions<OperatorOptions> operatorOptions,
     MerchantStore merchants,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
@@ -59,7 +59,7 @@ internal sealed class BearerAuthenticationHandler(
         WriteProblemAsync(StatusCodes.Status403Forbidden, "These credentials are not allowed to do this.");
 
     private bool IsOperatorToken(string token) => CryptographicOperations.FixedTimeEquals(
-        SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(credentials.OperatorToken)));
+        SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(operatorOptions.Value.OperatorToken!)));
 
     private static AuthenticateResult Success(params Claim[] claims) =>
         AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Payments.Activities.Orders;
@@ -26,12 +27,14 @@ internal static class BankEndpoints
     public static IEndpointRouteBuilder MapBankEndpoints(this IEndpointRouteBuilder app)
     {
         var bank = app.MapGroup("/api/bank").WithTags("Bank");
-        bank.MapPost("/callbacks", ReceiveCallbackAsync).AllowAnonymous();
+        bank.MapPost("/callbacks", ReceiveCallbackAsync).AllowAnonymous().WithMetadata(SignedByBank.Instance)
+            .Accepts<BankCallbackRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         bank.MapGet("/exceptions", ListExceptionsAsync).RequireAuthorization(ApiPolicies.Operator);
         return app;
     }
 
-    private static async Task<IResult> ReceiveCallbackAsync(
+    private static async Task<Results<Ok<BankCallbackAnswer>, ValidationProblem, ProblemHttpResult>> ReceiveCallbackAsync(
         HttpRequest request,
         BankSignature signature,
         IOptions<JsonOptions> json,
@@ -84,7 +87,7 @@ internal static class BankEndpoints
         return TypedResults.Ok(BankCallbackAnswer.Success);
     }
 
-    private static IResult? Validate(BankCallbackRequest? callback, Currencies currencies) =>
+    private static ValidationProblem? Validate(BankCallbackRequest? callback, Currencies currencies) =>
         callback is null
             ? new FieldErrors().Add("body", "A bank callback object is required.").ToProblem()
             : new FieldErrors()
@@ -95,6 +98,6 @@ internal static class BankEndpoints
                 .Present("result", callback.Result)
                 .ToProblem();
 
-    private static async Task<IResult> ListExceptionsAsync(PaymentOrderStore orders, CancellationToken cancellationToken) =>
+    private static async Task<Ok<IReadOnlyList<BankExceptionRecord>>> ListExceptionsAsync(PaymentOrderStore orders, CancellationToken cancellationToken) =>
         TypedResults.Ok(await orders.ListBankExceptionsAsync(cancellationToken: cancellationToken));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Payments.Activities.Bank;
 using Payments.Domain;
 
@@ -8,7 +9,7 @@ namespace Payments.Api.Bank;
 /// The bank's signature on a request: <c>X-Bank-Signature</c> = hex HMAC-SHA256(bank secret, <c>X-Bank-Timestamp + "." + raw body</c>),
 /// compared in constant time, with the timestamp within ±300 s of now (a replayed old request is refused).
 /// </summary>
-internal sealed class BankSignature(string secret, TimeProvider clock)
+internal sealed class BankSignature(IOptions<BankSecretOptions> secret, TimeProvider clock)
 {
     public static readonly TimeSpan MaxSkew = TimeSpan.FromSeconds(300);
 
@@ -24,7 +25,7 @@ internal sealed class BankSignature(string secret, TimeProvider clock)
         {
             return $"{BankHeaders.Timestamp} is more than {MaxSkew.TotalSeconds} s away from now.";
         }
-        return Signatures.Verify(secret, timestamp, body, headers[BankHeaders.Signature]) ? null : $"{BankHeaders.Signature} does not match the body.";
+        return Signatures.Verify(secret.Value.BankSecret!, timestamp, body, headers[BankHeaders.Signature]) ? null : $"{BankHeaders.Signature} does not match the body.";
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Payments.Activities;
@@ -75,20 +76,21 @@ internal static class BankSimulatorEndpoints
     {
         var simulator = app.MapGroup(BasePath).AllowAnonymous().WithTags("Bank simulator");
         simulator.MapPost("/debits", DebitAsync);
-        simulator.MapGet("/transactions/{paymentId}", GetTransaction);
-        simulator.MapPost("/refunds", AcceptRefundAsync);
+        simulator.MapGet("/transactions/{paymentId}", GetTransaction).WithMetadata(SignedByBank.Instance).ProducesProblem(StatusCodes.Status404NotFound);
+        simulator.MapPost("/refunds", AcceptRefundAsync).WithMetadata(SignedByBank.Instance).Accepts<RefundRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         simulator.MapGet("/refunds", (BankSimulatorBooks books) => TypedResults.Ok(books.Refunds));
         simulator.MapPost("/refunds/refusals", RefuseNextRefund);
         return app;
     }
 
     /// <summary>Records a debit and, when asked, sends the platform its signed callback (<c>deliverCallback: false</c> is a lost one).</summary>
-    private static async Task<IResult> DebitAsync(
+    private static async Task<Results<Created<DebitAnswer>, ValidationProblem>> DebitAsync(
         DebitRequest request,
         BankSimulatorBooks books,
         BankSimulatorAddress address,
         IHttpClientFactory httpClients,
-        IOptions<ParticipantOptions> options,
+        IOptions<BankSecretOptions> secret,
         IOptions<JsonOptions> json,
         TimeProvider clock,
         ILoggerFactory loggers,
@@ -106,7 +108,7 @@ internal static class BankSimulatorEndpoints
                 new BankCallbackRequest(debit.PaymentId, debit.BankTxnId, debit.Amount, debit.Currency, BankResult.Success, debit.PaidAt), json.Value.SerializerOptions);
             using var callback = new HttpRequestMessage(HttpMethod.Post, address.Of("/api/bank/callbacks")) { Content = new ByteArrayContent(body) };
             callback.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            BankRequests.Sign(callback, options.Value.RequireBankSecret(), clock.GetUtcNow(), body);
+            BankRequests.Sign(callback, secret.Value.BankSecret!, clock.GetUtcNow(), body);
             using var answer = await httpClients.CreateClient(HttpClientName).SendAsync(callback, cancellationToken);
             loggers.CreateLogger(typeof(BankSimulatorEndpoints)).LogInformation(
                 "Bank simulator: callback of {BankTxnId} for payment {PaymentId} answered {HttpStatus}", debit.BankTxnId, debit.PaymentId, (int)answer.StatusCode);
@@ -114,7 +116,7 @@ internal static class BankSimulatorEndpoints
         return TypedResults.Created($"{TransactionsPath}/{Uri.EscapeDataString(debit.PaymentId)}", new DebitAnswer(debit.BankTxnId, debit.PaidAt!.Value));
     }
 
-    private static IResult GetTransaction(string paymentId, HttpContext context, BankSignature signature, BankSimulatorBooks books)
+    private static Results<Ok<BankTransaction>, ProblemHttpResult> GetTransaction(string paymentId, HttpContext context, BankSignature signature, BankSimulatorBooks books)
     {
         var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var path = target.Split('?', 2)[0];
@@ -127,7 +129,7 @@ internal static class BankSimulatorEndpoints
             : ApiProblems.NotFound($"The bank has no record of payment {paymentId}.");
     }
 
-    private static IResult RefuseNextRefund(RefundRefusal refusal, BankSimulatorBooks books)
+    private static Results<NoContent, ValidationProblem> RefuseNextRefund(RefundRefusal refusal, BankSimulatorBooks books)
     {
         if (new FieldErrors().Required("paymentId", refusal.PaymentId).ToProblem() is { } problem)
         {
@@ -137,7 +139,7 @@ internal static class BankSimulatorEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> AcceptRefundAsync(
+    private static async Task<Results<Ok<SimulatedRefund>, ValidationProblem, ProblemHttpResult>> AcceptRefundAsync(
         HttpRequest request, BankSignature signature, IOptions<JsonOptions> json, BankSimulatorBooks books, CancellationToken cancellationToken)
     {
         var body = await BankSignature.ReadBodyAsync(request, cancellationToken);

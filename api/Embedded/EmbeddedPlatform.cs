@@ -1,43 +1,74 @@
+using Microsoft.Extensions.Options;
+using Payments.Activities.Database;
 using Payments.DevServer;
 using Payments.PgCluster;
+using Payments.Workers;
 using Payments.Workflows;
 using Serilog.Extensions.Logging;
 
 namespace Payments.Api.Embedded;
 
 /// <summary>
-/// The run command's embedded mode: for each address that is not configured, start the part here —
+/// The run command's embedded mode, in Development only: for each address that is not configured, start the part here —
 /// a private PostgreSQL cluster (supervised: restarted on its port if it dies) and our Temporal-compatible server in durable mode, both under the embedded
-/// data folder, so data survives restarts. Disposing stops what was started, last first, after the host has stopped.
+/// data folder, so data survives restarts — and supply its address to the options. Outside Development nothing starts:
+/// the options' validation stops the start naming the missing key. Disposing stops what was started, last first, after the host has stopped.
 /// </summary>
 internal sealed class EmbeddedPlatform : IAsyncDisposable
 {
-    public const string ConnectionStringKey = "ConnectionStrings:Payments";
-    public const string TemporalAddressKey = "Temporal:Address";
-    public const string TemporalPortKey = "Embedded:TemporalPort";
-    public const string UiPortKey = "Embedded:UiPort";
     private const string DatabaseName = "payments";
     private readonly Stack<IAsyncDisposable> _started = new();
 
     /// <summary>Temporal runs in this process, so the payments worker must too (otherwise it runs on its own, as in docker-compose).</summary>
-    public bool RunsTemporal { get; private set; }
+    public bool RunsTemporal => TemporalAddress is not null;
 
     /// <summary>The Temporal Web UI this process serves (embedded Temporal only).</summary>
     public string? UiAddress { get; private set; }
 
-    public static async Task<EmbeddedPlatform> StartAsync(ConfigurationManager configuration, Serilog.ILogger logger)
+    /// <summary>The started cluster's connection string, when this process started one.</summary>
+    public string? ConnectionString { get; private set; }
+
+    /// <summary>The started server's frontend, when this process started one.</summary>
+    public string? TemporalAddress { get; private set; }
+
+    public static async Task<EmbeddedPlatform> StartAsync(IConfiguration configuration, IHostEnvironment environment, Serilog.ILogger logger)
     {
         var platform = new EmbeddedPlatform();
+        if (!environment.IsDevelopment())
+        {
+            return platform;
+        }
+        var settings = configuration.Read<EmbeddedOptions>(EmbeddedOptions.Section);
         try
         {
-            await platform.StartPostgresWhenNotConfiguredAsync(configuration, logger);
-            await platform.StartTemporalWhenNotConfiguredAsync(configuration, logger);
+            if (string.IsNullOrWhiteSpace(configuration.Read<DatabaseOptions>(DatabaseOptions.Section).ConnectionString))
+            {
+                await platform.StartPostgresAsync(settings, logger);
+            }
+            var temporal = configuration.Read<TemporalOptions>(TemporalOptions.Section);
+            if (string.IsNullOrWhiteSpace(temporal.Address))
+            {
+                await platform.StartTemporalAsync(settings, temporal.Namespace, logger);
+            }
             return platform;
         }
         catch
         {
             await platform.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>The started parts' addresses become the options' values; configured ones are left as they are.</summary>
+    public void Supply(IServiceCollection services)
+    {
+        if (ConnectionString is { } connectionString)
+        {
+            services.PostConfigure<DatabaseOptions>(options => options.ConnectionString = connectionString);
+        }
+        if (TemporalAddress is { } address)
+        {
+            services.PostConfigure<TemporalOptions>(options => options.Address = address);
         }
     }
 
@@ -49,14 +80,10 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         }
     }
 
-    private async Task StartPostgresWhenNotConfiguredAsync(ConfigurationManager configuration, Serilog.ILogger logger)
+    private async Task StartPostgresAsync(EmbeddedOptions settings, Serilog.ILogger logger)
     {
-        if (!string.IsNullOrWhiteSpace(configuration[ConnectionStringKey]))
-        {
-            return;
-        }
-        var folder = Path.Combine(DataFolder(configuration), "postgres");
-        logger.Information("No {Key} configured: starting a private PostgreSQL cluster in {Folder}", ConnectionStringKey, folder);
+        var folder = Path.Combine(settings.FullDataFolder, "postgres");
+        logger.Information("No {Key} configured: starting a private PostgreSQL cluster in {Folder}", DatabaseOptions.Key, folder);
         var clusterLogger = new SerilogLoggerFactory(logger).CreateLogger<PostgresCluster>();
         var cluster = await PostgresCluster.StartPersistentAsync(folder, clusterLogger);
         _started.Push(cluster);
@@ -66,23 +93,19 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         {
             await cluster.CreateDatabaseAsync(DatabaseName);
         }
-        configuration[ConnectionStringKey] = cluster.ConnectionString(DatabaseName);
+        ConnectionString = cluster.ConnectionString(DatabaseName);
     }
 
-    private async Task StartTemporalWhenNotConfiguredAsync(ConfigurationManager configuration, Serilog.ILogger logger)
+    private async Task StartTemporalAsync(EmbeddedOptions settings, string temporalNamespace, Serilog.ILogger logger)
     {
-        if (!string.IsNullOrWhiteSpace(configuration[TemporalAddressKey]))
-        {
-            return;
-        }
-        var dataFile = Path.Combine(DataFolder(configuration), "temporal.db");
+        var dataFile = Path.Combine(settings.FullDataFolder, "temporal.db");
         Directory.CreateDirectory(Path.GetDirectoryName(dataFile)!);
         var options = new TemporalDevServerOptions
         {
-            Port = configuration.GetValue(TemporalPortKey, TemporalDevServerOptions.DefaultPort),
-            UiPort = configuration.GetValue(UiPortKey, TemporalDevServerOptions.DefaultUiPort),
+            Port = settings.TemporalPort,
+            UiPort = settings.UiPort,
             DatabaseFile = dataFile,
-            Namespace = configuration["Temporal:Namespace"] is { Length: > 0 } ns ? ns : "default",
+            Namespace = temporalNamespace,
         };
         foreach (var attribute in PaymentsTemporal.SearchAttributes)
         {
@@ -96,17 +119,13 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         catch (PortInUseException taken)
         {
             // As `temporal server start-dev` does: stop, and say which setting picks another port.
-            var key = taken.Option == nameof(options.UiPort) ? UiPortKey : TemporalPortKey;
+            var key = taken.Option == nameof(options.UiPort) ? EmbeddedOptions.UiPortKey : EmbeddedOptions.TemporalPortKey;
             throw new InvalidOperationException(
                 $"Port {taken.Port} is already in use (another Temporal server or run command?): set {key} to a free port, or 0 for any.", taken);
         }
         _started.Push(server);
-        logger.Information("No {Key} configured: Temporal dev server on {Target}, state in {DataFile}", TemporalAddressKey, server.Target, dataFile);
-        configuration[TemporalAddressKey] = server.Target;
-        RunsTemporal = true;
+        logger.Information("No {Key} configured: Temporal dev server on {Target}, state in {DataFile}", TemporalOptions.AddressKey, server.Target, dataFile);
+        TemporalAddress = server.Target;
         UiAddress = server.UiAddress;
     }
-
-    public static string DataFolder(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["Embedded:DataFolder"] is { Length: > 0 } folder ? folder : ".data");
 }

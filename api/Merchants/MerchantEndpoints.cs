@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Funds;
 using Payments.Activities.Merchants;
 using Payments.Api.Auth;
@@ -23,14 +24,16 @@ internal static class MerchantEndpoints
     public static IEndpointRouteBuilder MapMerchantEndpoints(this IEndpointRouteBuilder app)
     {
         var merchants = app.MapGroup("/api/merchants").RequireAuthorization(ApiPolicies.Operator).WithTags("Merchants");
-        merchants.MapPost("/", CreateAsync);
-        merchants.MapPost("/{merchantId}/freeze", (string merchantId, MerchantStore store, CancellationToken ct) => SetStatusAsync(merchantId, PartyStatus.Frozen, store, ct));
-        merchants.MapPost("/{merchantId}/unfreeze", (string merchantId, MerchantStore store, CancellationToken ct) => SetStatusAsync(merchantId, PartyStatus.Active, store, ct));
-        merchants.MapGet("/{merchantId}/account", GetAccountAsync);
+        merchants.MapPost("", CreateAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        merchants.MapPost("/{merchantId}/freeze", (string merchantId, MerchantStore store, CancellationToken ct) => SetStatusAsync(merchantId, PartyStatus.Frozen, store, ct))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        merchants.MapPost("/{merchantId}/unfreeze", (string merchantId, MerchantStore store, CancellationToken ct) => SetStatusAsync(merchantId, PartyStatus.Active, store, ct))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        merchants.MapGet("/{merchantId}/account", GetAccountAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateMerchantRequest request, MerchantStore store, Currencies currencies, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CreatedMerchantResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateMerchantRequest request, MerchantStore store, Currencies currencies, CancellationToken cancellationToken)
     {
         var invalid = new FieldErrors()
             .ClientId("merchantId", request.MerchantId)
@@ -56,12 +59,12 @@ internal static class MerchantEndpoints
             new CreatedMerchantResponse(merchant.MerchantId, merchant.Name, merchant.Currency, merchant.FeeBps, merchant.Status, created.ApiKey, created.NotifySecret));
     }
 
-    private static async Task<IResult> SetStatusAsync(string merchantId, PartyStatus status, MerchantStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<MerchantResponse>, ProblemHttpResult>> SetStatusAsync(string merchantId, PartyStatus status, MerchantStore store, CancellationToken cancellationToken) =>
         await store.SetStatusAsync(merchantId, status, cancellationToken) is { } merchant
             ? TypedResults.Ok(MerchantResponse.From(merchant))
             : ApiProblems.NotFound($"Merchant {merchantId} does not exist.");
 
-    private static async Task<IResult> GetAccountAsync(string merchantId, FundAccountStore accounts, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<FundAccount>, ProblemHttpResult>> GetAccountAsync(string merchantId, FundAccountStore accounts, CancellationToken cancellationToken) =>
         await accounts.GetAsync(merchantId, cancellationToken) is { } account
             ? TypedResults.Ok(account)
             : ApiProblems.NotFound($"Merchant {merchantId} does not exist.");

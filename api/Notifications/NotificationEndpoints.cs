@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Api.Auth;
@@ -16,13 +17,15 @@ internal static class NotificationEndpoints
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
         var notification = app.MapGroup("/api/payments/{paymentId}/notification").WithTags("Notifications");
-        notification.MapGet("/", GetAsync).RequireAuthorization(ApiPolicies.OperatorOrMerchant);
-        notification.MapPost("/retry", RetryAsync).RequireAuthorization(ApiPolicies.Operator);
-        notification.MapPost("/ack", AcknowledgeAsync).RequireAuthorization(ApiPolicies.Merchant);
+        notification.MapGet("", GetAsync).RequireAuthorization(ApiPolicies.OperatorOrMerchant).ProducesProblem(StatusCodes.Status404NotFound);
+        notification.MapPost("/retry", RetryAsync).RequireAuthorization(ApiPolicies.Operator)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        notification.MapPost("/ack", AcknowledgeAsync).RequireAuthorization(ApiPolicies.Merchant)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static async Task<IResult> GetAsync(
+    private static async Task<Results<Ok<NotificationStatusView>, ProblemHttpResult>> GetAsync(
         string paymentId, ClaimsPrincipal user, PaymentQueries payments, NotificationStore notifications, CancellationToken cancellationToken)
     {
         if (await CheckOwnerAsync(paymentId, user, payments, cancellationToken) is { } refused)
@@ -33,7 +36,7 @@ internal static class NotificationEndpoints
     }
 
     /// <summary>One extra attempt now while PENDING; a new round of the schedule after GAVE_UP; 409 once delivered or acknowledged.</summary>
-    private static async Task<IResult> RetryAsync(
+    private static async Task<Results<Accepted<NotificationCommandAccepted>, ProblemHttpResult>> RetryAsync(
         string paymentId, PaymentQueries payments, NotificationStore notifications, PaymentWorkflows workflows, CancellationToken cancellationToken)
     {
         if (await payments.GetAsync(paymentId, cancellationToken) is not { } payment)
@@ -55,7 +58,7 @@ internal static class NotificationEndpoints
         return TypedResults.Accepted($"/api/payments/{paymentId}/notification", new NotificationCommandAccepted(paymentId, "retryNow"));
     }
 
-    private static async Task<IResult> AcknowledgeAsync(
+    private static async Task<Results<Accepted<NotificationCommandAccepted>, ProblemHttpResult>> AcknowledgeAsync(
         string paymentId, ClaimsPrincipal user, PaymentQueries payments, NotificationStore notifications, PaymentWorkflows workflows, CancellationToken cancellationToken)
     {
         if (await CheckOwnerAsync(paymentId, user, payments, cancellationToken) is { } refused)
@@ -71,7 +74,7 @@ internal static class NotificationEndpoints
         return TypedResults.Accepted($"/api/payments/{paymentId}/notification", new NotificationCommandAccepted(paymentId, "acknowledge"));
     }
 
-    private static async Task<IResult?> CheckOwnerAsync(string paymentId, ClaimsPrincipal user, PaymentQueries payments, CancellationToken cancellationToken) =>
+    private static async Task<ProblemHttpResult?> CheckOwnerAsync(string paymentId, ClaimsPrincipal user, PaymentQueries payments, CancellationToken cancellationToken) =>
         await payments.GetAsync(paymentId, cancellationToken) switch
         {
             null => ApiProblems.NotFound($"Payment {paymentId} does not exist."),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Orders;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
@@ -18,14 +19,16 @@ internal static class PaymentEndpoints
     public static IEndpointRouteBuilder MapPaymentEndpoints(this IEndpointRouteBuilder app)
     {
         var payments = app.MapGroup("/api/payments").WithTags("Payments");
-        payments.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.Merchant);
-        payments.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Operator);
-        payments.MapGet("/{paymentId}", GetAsync).RequireAuthorization(ApiPolicies.OperatorOrMerchant);
-        app.MapGet("/api/merchant/orders/{merchantOrderNo}", GetByMerchantOrderNoAsync).RequireAuthorization(ApiPolicies.Merchant).WithTags("Payments");
+        payments.MapPost("", CreateAsync).RequireAuthorization(ApiPolicies.Merchant)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        payments.MapGet("", ListAsync).RequireAuthorization(ApiPolicies.Operator);
+        payments.MapGet("/{paymentId}", GetAsync).RequireAuthorization(ApiPolicies.OperatorOrMerchant).ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/api/merchant/orders/{merchantOrderNo}", GetByMerchantOrderNoAsync).RequireAuthorization(ApiPolicies.Merchant).WithTags("Payments")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<PaymentOrder>, Ok<PaymentOrder>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreatePaymentRequest request,
         ClaimsPrincipal user,
         PaymentOrderStore store,
@@ -55,15 +58,15 @@ internal static class PaymentEndpoints
         }
         return result.Outcome switch
         {
-            CreatePaymentOutcome.Created => TypedResults.Created($"/api/payments/{result.Order!.PaymentId}", CreatedPaymentResponse.From(result.Order)),
-            CreatePaymentOutcome.Existing => TypedResults.Ok(CreatedPaymentResponse.From(result.Order!)),
+            CreatePaymentOutcome.Created => TypedResults.Created($"/api/payments/{result.Order!.PaymentId}", result.Order),
+            CreatePaymentOutcome.Existing => TypedResults.Ok(result.Order!),
             CreatePaymentOutcome.Conflict => ApiProblems.Conflict(
                 $"merchantOrderNo {request.MerchantOrderNo} was already used for payment {result.Order!.PaymentId} with other fields."),
             _ => ApiProblems.Unprocessable(result.Refusal ?? "The payment was refused."),
         };
     }
 
-    private static async Task<IResult> GetAsync(string paymentId, ClaimsPrincipal user, PaymentReader reader, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetAsync(string paymentId, ClaimsPrincipal user, PaymentReader reader, CancellationToken cancellationToken)
     {
         var payment = await reader.GetAsync(paymentId, cancellationToken);
         return payment is null ? ApiProblems.NotFound($"Payment {paymentId} does not exist.")
@@ -71,12 +74,12 @@ internal static class PaymentEndpoints
             : TypedResults.Ok(payment);
     }
 
-    private static async Task<IResult> GetByMerchantOrderNoAsync(string merchantOrderNo, ClaimsPrincipal user, PaymentReader reader, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetByMerchantOrderNoAsync(string merchantOrderNo, ClaimsPrincipal user, PaymentReader reader, CancellationToken cancellationToken) =>
         await reader.GetByMerchantOrderNoAsync(user.MerchantId()!, merchantOrderNo, cancellationToken) is { } payment
             ? TypedResults.Ok(payment)
             : ApiProblems.NotFound($"Order {merchantOrderNo} does not exist.");
 
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<Ok<PaymentPage>, ValidationProblem>> ListAsync(
         string? status, string? merchantId, string? limit, string? cursor, PaymentQueries queries, CancellationToken cancellationToken)
     {
         // An empty parameter (?status=&merchantId=) filters nothing, like a missing one.
@@ -111,8 +114,7 @@ internal static class PaymentEndpoints
         {
             return problem;
         }
-        var page = await queries.ListAsync(new PaymentListQuery(statusFilter, merchantId, pageSize, cursor), cancellationToken);
-        return TypedResults.Ok(new PaymentListResponse([.. page.Items.Select(view => PaymentResponse.From(view))], page.NextCursor));
+        return TypedResults.Ok(await queries.ListAsync(new PaymentListQuery(statusFilter, merchantId, pageSize, cursor), cancellationToken));
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

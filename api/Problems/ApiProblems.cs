@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Payments.Api.Problems;
 
 /// <summary>
@@ -6,20 +8,20 @@ namespace Payments.Api.Problems;
 /// </summary>
 internal static class ApiProblems
 {
-    public static IResult Validation(IDictionary<string, string[]> errors) =>
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, detail: "One or more fields are invalid.");
 
-    public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, detail);
+    public static ProblemHttpResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, detail);
 
-    public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, detail);
+    public static ProblemHttpResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, detail);
 
-    public static IResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, detail);
+    public static ProblemHttpResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, detail);
 
-    public static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, detail);
+    public static ProblemHttpResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, detail);
 
-    public static IResult Unprocessable(string detail, IDictionary<string, object?>? extensions = null) =>
+    public static ProblemHttpResult Unprocessable(string detail, IDictionary<string, object?>? extensions = null) =>
         Problem(StatusCodes.Status422UnprocessableEntity, detail, extensions);
 
-    private static IResult Problem(int status, string detail, IDictionary<string, object?>? extensions = null) =>
+    public static ProblemHttpResult Problem(int status, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, extensions: extensions);
 }

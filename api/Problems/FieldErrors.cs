@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Domain;
 
 namespace Payments.Api.Problems;
@@ -60,5 +61,5 @@ internal sealed class FieldErrors
     private static bool HasControlCharacter(string value) => value.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || value.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
 
     /// <summary>400 with every field at fault, or null when the request is valid.</summary>
-    public IResult? ToProblem() => Any ? ApiProblems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray())) : null;
+    public ValidationProblem? ToProblem() => Any ? ApiProblems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray())) : null;
 }

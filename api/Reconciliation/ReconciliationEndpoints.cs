@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Reconciliation;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
@@ -16,11 +17,12 @@ internal static class ReconciliationEndpoints
     public static IEndpointRouteBuilder MapReconciliationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/reconciliation/reports", ListAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Reconciliation");
-        app.MapPost("/api/reconciliation/runs", RunNowAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Reconciliation");
+        app.MapPost("/api/reconciliation/runs", RunNowAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Reconciliation")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string? limit, ReconciliationReportStore reports, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<ReconciliationReport>>, ValidationProblem>> ListAsync(string? limit, ReconciliationReportStore reports, CancellationToken cancellationToken)
     {
         var count = DefaultLimit;
         if (!string.IsNullOrEmpty(limit)
@@ -32,7 +34,7 @@ internal static class ReconciliationEndpoints
     }
 
     /// <summary>Triggers the nightly schedule out of turn (skipped if a run is still going, as the schedule's overlap policy says).</summary>
-    private static async Task<IResult> RunNowAsync(ITemporalClient temporal, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted, ProblemHttpResult>> RunNowAsync(ITemporalClient temporal, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Payments.Activities;
+using Payments.Activities.Bank;
 using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Domain;
@@ -8,7 +9,6 @@ using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 using Temporalio.Common;
 using Temporalio.Exceptions;
-using Decision = Payments.Workflows.Resolution;
 
 namespace Payments.Api.Temporal;
 
@@ -28,13 +28,14 @@ internal enum DecisionOutcome
     Unanswered,
 }
 
-internal sealed record DecisionAnswer(DecisionOutcome Outcome, Decision? Accepted = null, string? Detail = null);
+internal sealed record DecisionAnswer(DecisionOutcome Outcome, Resolution? Accepted = null, string? Detail = null);
 
 /// <summary>
 /// What the API asks of the workflows: start a payment's workflow at its creation, deliver the bank's result and an
 /// operator's decision to it, query its step, return a late debit, steer the notification.
 /// </summary>
-internal sealed class PaymentWorkflows(ITemporalClient client, IOptions<ParticipantOptions> options, TimeProvider clock, ILogger<PaymentWorkflows> logger)
+internal sealed class PaymentWorkflows(
+    ITemporalClient client, IOptions<BankOptions> bank, IOptions<OrderOptions> orders, TimeProvider clock, ILogger<PaymentWorkflows> logger)
 {
     /// <summary>The contract's deadline for a decision to be accepted and recorded.</summary>
     public static readonly TimeSpan DecisionDeadline = TimeSpan.FromSeconds(10);
@@ -85,7 +86,7 @@ internal sealed class PaymentWorkflows(ITemporalClient client, IOptions<Particip
     /// The <c>resolve</c> update under id <c>resolve-{paymentId}-{round}</c> (a retried request joins it), waiting at most
     /// <see cref="DecisionDeadline"/> for the workflow to record the decision and move the payment to PROCESSING.
     /// </summary>
-    public async Task<DecisionAnswer> DecideAsync(string paymentId, int round, Decision decision, CancellationToken cancellationToken)
+    public async Task<DecisionAnswer> DecideAsync(string paymentId, int round, Resolution decision, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(DecisionDeadline);
@@ -182,7 +183,7 @@ internal sealed class PaymentWorkflows(ITemporalClient client, IOptions<Particip
     }
 
     private PaymentCompletionInput CompletionInput(string paymentId) =>
-        new(paymentId, BankQuerySchedule: DelayList.Parse(options.Value.Bank.QuerySchedule), ExpireAfter: options.Value.Orders.ExpireAfter);
+        new(paymentId, BankQuerySchedule: DelayList.Parse(bank.Value.QuerySchedule), ExpireAfter: orders.Value.ExpireAfter);
 
     private static WorkflowOptions CompletionOptions(string paymentId, CancellationToken cancellationToken) =>
         new(Identifiers.CompletionWorkflowId(paymentId), PaymentsTemporal.TaskQueue)

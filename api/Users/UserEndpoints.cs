@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Merchants;
 using Payments.Activities.Points;
 using Payments.Api.Auth;
@@ -14,14 +15,16 @@ internal static class UserEndpoints
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/users").RequireAuthorization(ApiPolicies.Operator).WithTags("Users");
-        users.MapPost("/", CreateAsync);
-        users.MapPost("/{userId}/freeze", (string userId, UserStore store, CancellationToken ct) => SetStatusAsync(userId, PartyStatus.Frozen, store, ct));
-        users.MapPost("/{userId}/unfreeze", (string userId, UserStore store, CancellationToken ct) => SetStatusAsync(userId, PartyStatus.Active, store, ct));
-        users.MapGet("/{userId}/points", GetPointsAsync);
+        users.MapPost("", CreateAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        users.MapPost("/{userId}/freeze", (string userId, UserStore store, CancellationToken ct) => SetStatusAsync(userId, PartyStatus.Frozen, store, ct))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapPost("/{userId}/unfreeze", (string userId, UserStore store, CancellationToken ct) => SetStatusAsync(userId, PartyStatus.Active, store, ct))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapGet("/{userId}/points", GetPointsAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateUserRequest request, UserStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Created<User>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateUserRequest request, UserStore store, CancellationToken cancellationToken)
     {
         if (new FieldErrors().ClientId("userId", request.UserId).Text("name", request.Name, FieldErrors.MaxNameLength).ToProblem() is { } problem)
         {
@@ -32,12 +35,12 @@ internal static class UserEndpoints
             : ApiProblems.Conflict($"User {request.UserId} already exists.");
     }
 
-    private static async Task<IResult> SetStatusAsync(string userId, PartyStatus status, UserStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<User>, ProblemHttpResult>> SetStatusAsync(string userId, PartyStatus status, UserStore store, CancellationToken cancellationToken) =>
         await store.SetStatusAsync(userId, status, cancellationToken) is { } user
             ? TypedResults.Ok(user)
             : ApiProblems.NotFound($"User {userId} does not exist.");
 
-    private static async Task<IResult> GetPointsAsync(string userId, PointsAccountStore accounts, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<PointsAccount>, ProblemHttpResult>> GetPointsAsync(string userId, PointsAccountStore accounts, CancellationToken cancellationToken) =>
         await accounts.GetAsync(userId, cancellationToken) is { } account
             ? TypedResults.Ok(account)
             : ApiProblems.NotFound($"User {userId} does not exist.");

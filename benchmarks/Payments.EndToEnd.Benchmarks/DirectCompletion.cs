@@ -28,7 +28,8 @@ internal sealed class DirectCompletion : IAsyncDisposable
             .Build();
         _services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddPaymentParticipants(configuration)
+            .AddParticipantOptions(configuration)
+            .AddPaymentParticipants()
             .BuildServiceProvider();
     }
 

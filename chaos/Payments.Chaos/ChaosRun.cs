@@ -16,15 +16,16 @@ public static class ChaosRun
         try
         {
             await using var merchant = await LoopbackMerchant.StartAsync();
-            await using var bank = await LoopbackBank.StartAsync();
-            var platformSettings = new Dictionary<string, string>
-            {
-                ["Payments__Notify__Schedule"] = ChaosSettings.NotifySchedule,
-                ["Payments__Bank__RefundUrl"] = bank.RefundUrl.ToString(),
-            };
+            // A bank per platform, so each one's refunds and queries are checked against its own payments.
+            await using var deployedBank = await LoopbackBank.StartAsync();
+            await using var embeddedBank = await LoopbackBank.StartAsync();
             log($"Starting both platforms under {folder}");
-            await using var deployed = await DistributedPlatform.StartAsync(Path.Combine(folder, "deployed"), platformSettings, cancellationToken);
-            await using var embedded = await EmbeddedPlatformProcess.StartAsync(Path.Combine(folder, "embedded", "data"), platformSettings, cancellationToken);
+            var deployedStart = DistributedPlatform.StartAsync(Path.Combine(folder, "deployed"), PlatformSettings(deployedBank), cancellationToken);
+            var embeddedStart = EmbeddedPlatformProcess.StartAsync(Path.Combine(folder, "embedded", "data"), PlatformSettings(embeddedBank), cancellationToken);
+            await WhenBothStartedAsync(deployedStart, embeddedStart);
+            await using var deployed = await deployedStart;
+            await using var embedded = await embeddedStart;
+            log("Both platforms ready");
 
             var deployedTarget = new Target("deployed", deployed.ApiAddress, () => deployed.ConnectionString, () => deployed.TemporalAddress,
                 () => new Dictionary<string, int> { ["API"] = deployed.Api.Id, ["worker"] = deployed.Worker.Id },
@@ -39,8 +40,8 @@ public static class ChaosRun
 
             var half = settings.Payments / 2;
             var results = await Task.WhenAll(
-                new ChaosPhase(deployedTarget, settings, merchant, bank, log).RunAsync(half, cancellationToken),
-                new ChaosPhase(embeddedTarget, settings, merchant, bank, log).RunAsync(settings.Payments - half, cancellationToken));
+                new ChaosPhase(deployedTarget, settings, merchant, deployedBank, log).RunAsync(half, cancellationToken),
+                new ChaosPhase(embeddedTarget, settings, merchant, embeddedBank, log).RunAsync(settings.Payments - half, cancellationToken));
             return [.. results.SelectMany(checks => checks)];
         }
         finally
@@ -49,6 +50,37 @@ public static class ChaosRun
             {
                 Directory.Delete(folder, recursive: true);
             }
+        }
+    }
+
+    /// <summary>The short schedules of the run and where its bank answers.</summary>
+    private static Dictionary<string, string> PlatformSettings(LoopbackBank bank) => new()
+    {
+        ["Payments__Notify__Schedule"] = ChaosSettings.NotifySchedule,
+        ["Payments__Bank__RefundUrl"] = bank.RefundUrl.ToString(),
+        ["Payments__Bank__QueryUrl"] = bank.QueryUrl.ToString(),
+        ["Payments__Bank__QuerySchedule"] = ChaosSettings.QuerySchedule,
+        ["Payments__Orders__ExpireAfter"] = ChaosSettings.ExpireAfter,
+    };
+
+    /// <summary>Both platforms start at once; when one fails, the other is stopped before the failure is thrown.</summary>
+    private static async Task WhenBothStartedAsync(Task<DistributedPlatform> deployed, Task<EmbeddedPlatformProcess> embedded)
+    {
+        try
+        {
+            await Task.WhenAll(deployed, embedded);
+        }
+        catch
+        {
+            if (deployed.IsCompletedSuccessfully)
+            {
+                await deployed.Result.DisposeAsync();
+            }
+            if (embedded.IsCompletedSuccessfully)
+            {
+                await embedded.Result.DisposeAsync();
+            }
+            throw;
         }
     }
 

@@ -14,4 +14,13 @@ public sealed record ChaosSettings(int Payments, int Kills, bool Ci)
 
     /// <summary>Short, so a failing endpoint is given up within the run: 4 attempts over about 6 s.</summary>
     public const string NotifySchedule = "0s,1s,2s,3s";
+
+    /// <summary>A lost callback is asked for 10 s after its order's creation (and again at expiry).</summary>
+    public const string QuerySchedule = "10s";
+
+    /// <summary>
+    /// An unpaid order closes 40 s after its creation: the run's orders are all created and debited well before that, so
+    /// only the ones the bank never debited close.
+    /// </summary>
+    public const string ExpireAfter = "00:00:40";
 }

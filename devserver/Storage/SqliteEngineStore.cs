@@ -97,12 +97,16 @@ internal sealed class SqliteEngineStore : IEngineStore
     public IReadOnlyList<(string Namespace, string ScheduleId, byte[] State)> ReadSchedules()
     {
         var schedules = new List<(string, string, byte[])>();
-        using var read = new SqliteCommand("SELECT namespace, schedule_id, state FROM schedules", _connection);
-        using var reader = read.ExecuteReader();
-        while (reader.Read())
+        // Through the writer: the runs just restored write as they are re-armed, and a read beside its open transaction fails.
+        Enqueue(tx =>
         {
-            schedules.Add((reader.GetString(0), reader.GetString(1), (byte[])reader[2]));
-        }
+            using var read = Command(tx, "SELECT namespace, schedule_id, state FROM schedules");
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                schedules.Add((reader.GetString(0), reader.GetString(1), (byte[])reader[2]));
+            }
+        }).GetAwaiter().GetResult();
         return schedules;
     }
 

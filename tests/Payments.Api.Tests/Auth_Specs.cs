@@ -23,7 +23,7 @@ public sealed class Auth_Specs(ApiFixture api)
         using var response = await Client.Anonymous.SendAsync(request);
 
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
-        await PaymentsClient.ProblemAsync(response, HttpStatusCode.Unauthorized);
+        await PaymentsClient.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -32,10 +32,10 @@ public sealed class Auth_Specs(ApiFixture api)
         using var stranger = Client.AsMerchant("not-a-key");
         var merchantId = PaymentsClient.Unique("m");
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await stranger.PostAsJsonAsync("/api/merchants", new { merchantId, name = "x", currency = "CNY" }), HttpStatusCode.Unauthorized);
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.GetAsync(new Uri($"/api/merchants/{merchantId}/account", UriKind.Relative)), HttpStatusCode.NotFound);
     }
 
@@ -44,15 +44,15 @@ public sealed class Auth_Specs(ApiFixture api)
     {
         var shop = await Client.NewShopAsync();
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await shop.Client.PostAsJsonAsync("/api/users", new { userId = PaymentsClient.Unique("u"), name = "x" }), HttpStatusCode.Forbidden);
-        await PaymentsClient.ProblemAsync(await shop.Client.GetAsync(new Uri("/api/payments", UriKind.Relative)), HttpStatusCode.Forbidden);
+        await PaymentsClient.AssertProblemAsync(await shop.Client.GetAsync(new Uri("/api/payments", UriKind.Relative)), HttpStatusCode.Forbidden);
     }
 
     [Fact]
     public async Task MerchantEndpoint_OperatorToken_Answers403()
     {
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsJsonAsync("/api/payments", new { merchantOrderNo = "o1" }), HttpStatusCode.Forbidden);
     }
 
@@ -64,10 +64,10 @@ public sealed class Auth_Specs(ApiFixture api)
         var payment = await PaymentsClient.CreatePaymentAsync(owner, 10000, "http://127.0.0.1:9/notify");
         var paymentId = (string)payment["paymentId"]!;
 
-        await PaymentsClient.ProblemAsync(await other.Client.GetAsync(new Uri($"/api/payments/{paymentId}", UriKind.Relative)), HttpStatusCode.Forbidden);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(await other.Client.GetAsync(new Uri($"/api/payments/{paymentId}", UriKind.Relative)), HttpStatusCode.Forbidden);
+        await PaymentsClient.AssertProblemAsync(
             await other.Client.GetAsync(new Uri($"/api/payments/{paymentId}/notification", UriKind.Relative)), HttpStatusCode.Forbidden);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await other.Client.PostAsync(new Uri($"/api/payments/{paymentId}/notification/ack", UriKind.Relative), null), HttpStatusCode.Forbidden);
         Assert.Equal(paymentId, (string?)(await Client.GetAsync($"/api/payments/{paymentId}", owner.Client))["paymentId"]);
     }

@@ -18,7 +18,7 @@ public sealed class BankCallback_Specs(ApiFixture api) : IDisposable
     {
         var paymentId = await NewPaymentAsync();
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.SendCallbackAsync(PaymentsClient.Callback(paymentId, "B-1", 10000), secret: "not-the-bank"), HttpStatusCode.Unauthorized);
 
         Assert.Equal("CREATED", (string?)(await Client.GetAsync($"/api/payments/{paymentId}"))["status"]);
@@ -29,9 +29,9 @@ public sealed class BankCallback_Specs(ApiFixture api) : IDisposable
     {
         var paymentId = await NewPaymentAsync();
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.SendCallbackAsync(PaymentsClient.Callback(paymentId, "B-1", 10000), at: DateTimeOffset.UtcNow.AddSeconds(-301)), HttpStatusCode.Unauthorized);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.SendCallbackAsync(PaymentsClient.Callback(paymentId, "B-1", 10000), at: DateTimeOffset.UtcNow.AddSeconds(301)), HttpStatusCode.Unauthorized);
 
         Assert.Equal("CREATED", (string?)(await Client.GetAsync($"/api/payments/{paymentId}"))["status"]);
@@ -42,17 +42,17 @@ public sealed class BankCallback_Specs(ApiFixture api) : IDisposable
     {
         var body = """{ "paymentId": "", "bankTxnId": "B 1", "amount": 0, "currency": "XXX", "result": "MAYBE" }""";
 
-        var problem = await PaymentsClient.ProblemAsync(await Client.SendCallbackAsync(body), HttpStatusCode.BadRequest);
+        var problem = await PaymentsClient.AssertProblemAsync(await Client.SendCallbackAsync(body), HttpStatusCode.BadRequest);
 
         Assert.Contains("result", problem["errors"]!.AsObject().Select(e => e.Key));
-        var missing = await PaymentsClient.ProblemAsync(await Client.SendCallbackAsync("""{ "amount": 0, "currency": "XXX" }"""), HttpStatusCode.BadRequest);
+        var missing = await PaymentsClient.AssertProblemAsync(await Client.SendCallbackAsync("""{ "amount": 0, "currency": "XXX" }"""), HttpStatusCode.BadRequest);
         Assert.Equal(["amount", "bankTxnId", "currency", "paymentId", "result"], missing["errors"]!.AsObject().Select(e => e.Key).Order());
     }
 
     [Fact]
     public async Task Callback_UnknownPayment_Answers404()
     {
-        await PaymentsClient.ProblemAsync(await Client.SendCallbackAsync("pay_unknown", "B-1", 10000), HttpStatusCode.NotFound);
+        await PaymentsClient.AssertProblemAsync(await Client.SendCallbackAsync("pay_unknown", "B-1", 10000), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class BankCallback_Specs(ApiFixture api) : IDisposable
         var paymentId = await NewPaymentAsync();
         await AssertSuccessAsync(await Client.SendCallbackAsync(paymentId, "B-1", 10000));
 
-        await PaymentsClient.ProblemAsync(await Client.SendCallbackAsync(paymentId, "B-2", 10000), HttpStatusCode.Conflict);
-        await PaymentsClient.ProblemAsync(await Client.SendCallbackAsync(paymentId, "B-1", 10000, result: "FAILED"), HttpStatusCode.Conflict);
+        await PaymentsClient.AssertProblemAsync(await Client.SendCallbackAsync(paymentId, "B-2", 10000), HttpStatusCode.Conflict);
+        await PaymentsClient.AssertProblemAsync(await Client.SendCallbackAsync(paymentId, "B-1", 10000, result: "FAILED"), HttpStatusCode.Conflict);
 
         Assert.Equal("B-1", (string?)(await Client.GetAsync($"/api/payments/{paymentId}"))["bankTxnId"]);
     }
@@ -90,8 +90,8 @@ public sealed class BankCallback_Specs(ApiFixture api) : IDisposable
     {
         var paymentId = await NewPaymentAsync();
 
-        await PaymentsClient.ProblemAsync(await Client.SendCallbackAsync(paymentId, "B-1", 9999), HttpStatusCode.UnprocessableEntity);
-        await PaymentsClient.ProblemAsync(await Client.SendCallbackAsync(paymentId, "B-2", 10000, currency: "USD"), HttpStatusCode.UnprocessableEntity);
+        await PaymentsClient.AssertProblemAsync(await Client.SendCallbackAsync(paymentId, "B-1", 9999), HttpStatusCode.UnprocessableEntity);
+        await PaymentsClient.AssertProblemAsync(await Client.SendCallbackAsync(paymentId, "B-2", 10000, currency: "USD"), HttpStatusCode.UnprocessableEntity);
 
         var order = await Client.GetAsync($"/api/payments/{paymentId}");
         Assert.Equal("CREATED", (string?)order["status"]);

@@ -32,7 +32,7 @@ public sealed class BankSimulator_Specs(ApiFixture api)
         var refundId = PaymentsClient.Unique("rfd");
         (await Client.Anonymous.SendAsync(BankSigner.SignedPost("/simulator/bank/refunds", Refund(refundId, 10000)))).Dispose();
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Anonymous.SendAsync(BankSigner.SignedPost("/simulator/bank/refunds", Refund(refundId, 1))), HttpStatusCode.Conflict);
     }
 
@@ -41,7 +41,7 @@ public sealed class BankSimulator_Specs(ApiFixture api)
     {
         var refundId = PaymentsClient.Unique("rfd");
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Anonymous.SendAsync(BankSigner.SignedPost("/simulator/bank/refunds", Refund(refundId, 10000), secret: "forged")), HttpStatusCode.Unauthorized);
 
         Assert.DoesNotContain((await Client.GetNodeAsync("/simulator/bank/refunds")).AsArray(), r => (string?)r!["refundId"] == refundId);

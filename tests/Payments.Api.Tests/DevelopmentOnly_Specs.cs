@@ -3,26 +3,36 @@ using Payments.Tests.Fixtures;
 
 namespace Payments.Api.Tests;
 
-/// <summary>The well-known development secrets exist only in Development: elsewhere a missing one stops the start, naming the setting.</summary>
+/// <summary>
+/// The well-known development secrets and the embedded parts exist only in Development: elsewhere a missing secret or
+/// address stops the start, naming the setting, and no PostgreSQL cluster or Temporal server is started in its place.
+/// </summary>
 public sealed class DevelopmentOnly_Specs
 {
     [Theory]
-    [InlineData("Payments__BankSecret", "Payments:OperatorToken")]
-    [InlineData("Payments__OperatorToken", "Payments:BankSecret")]
-    public async Task Start_OutsideDevelopmentWithASecretMissing_StopsNamingTheSetting(string configured, string missing)
+    [InlineData("Payments:OperatorToken")]
+    [InlineData("Payments:BankSecret")]
+    [InlineData("ConnectionStrings:Payments")]
+    [InlineData("Temporal:Address")]
+    public async Task Start_OutsideDevelopmentWithASettingMissing_StopsNamingItAndStartsNothingInItsPlace(string missing)
     {
         var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            [configured] = "a-configured-secret",
+            ["Payments__OperatorToken"] = "a-configured-token",
+            ["Payments__BankSecret"] = "a-configured-secret",
             // Addresses nothing listens on: the start must stop before it reaches for them.
             ["ConnectionStrings__Payments"] = "Host=127.0.0.1;Port=1;Database=payments;Username=payments",
             ["Temporal__Address"] = "127.0.0.1:1",
         };
+        settings.Remove(missing.Replace(":", "__", StringComparison.Ordinal));
+        var dataFolder = Path.Combine(Path.GetTempPath(), $"payments-api-{Guid.NewGuid():N}");
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ApiProcess.StartAsync(settings: settings));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ApiProcess.StartAsync(dataFolder, settings));
 
         Assert.Contains($"{missing} must be configured outside Development", refused.Message, StringComparison.Ordinal);
+        // The embedded mode keeps its cluster and Temporal state there: nothing was started.
+        Assert.False(Directory.Exists(dataFolder), $"Something was started in {dataFolder}:{Environment.NewLine}{refused.Message}");
     }
 }
 

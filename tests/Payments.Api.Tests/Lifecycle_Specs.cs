@@ -34,7 +34,7 @@ public sealed class ShortLivedOrdersApi : IAsyncLifetime
 
 /// <summary>
 /// Over HTTP with the bank simulator: a lost callback is recovered by the bank query, an order nobody paid is closed at
-/// expiry and the merchant told, and a debit after the close goes back to the shopper with no operator.
+/// expiry and the merchant told, and a debit after the close goes back to the shopper with no operator, with its voucher.
 /// </summary>
 public sealed class Lifecycle_Specs(ShortLivedOrdersApi api) : IClassFixture<ShortLivedOrdersApi>, IDisposable
 {
@@ -76,6 +76,13 @@ public sealed class Lifecycle_Specs(ShortLivedOrdersApi api) : IClassFixture<Sho
         Assert.Equal(paymentId, (string?)exception["paymentId"]);
         Assert.Equal("CLOSED", (string?)(await Client.GetAsync($"/api/payments/{paymentId}"))["status"]);
         Assert.Single((await Client.GetNodeAsync("/simulator/bank/refunds")).AsArray(), r => (string?)r!["refundId"] == $"rfd_{lateTxn}");
+        // Posted before the exception reads REFUNDED: the money in and out again, and nothing that counts the order as paid.
+        var voucher = Assert.Single((await Client.GetNodeAsync($"/api/accounting/vouchers?paymentId={paymentId}")).AsArray())!;
+        Assert.Equal(($"vch_{paymentId}-{lateTxn}", "LATE_DEBIT_REFUND", lateTxn), ((string?)voucher["voucherId"], (string?)voucher["kind"], (string?)voucher["bankTxnId"]));
+        var lines = voucher["lines"]!.AsArray().Select(l => ((string)l!["account"]!, (long)l["debit"]!, (long)l["credit"]!)).ToList();
+        Assert.Equal(
+            [("1002 bank-clearing", 10000L, 0L), ($"2241 refund-payable:{shop.UserId}", 0L, 10000L), ($"2241 refund-payable:{shop.UserId}", 10000L, 0L), ("1002 bank-clearing", 0L, 10000L)],
+            lines);
     }
 
     public void Dispose() => _merchant.Dispose();

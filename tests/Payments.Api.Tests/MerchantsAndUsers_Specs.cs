@@ -15,7 +15,7 @@ public sealed class MerchantsAndUsers_Specs(ApiFixture api)
     {
         var merchantId = PaymentsClient.Unique("m");
 
-        var created = await PaymentsClient.CreatedAsync(await Client.Operator.PostAsJsonAsync(
+        var created = await PaymentsClient.AssertCreatedAsync(await Client.Operator.PostAsJsonAsync(
             "/api/merchants", new { merchantId, name = "Tea house", currency = "USD" }));
 
         Assert.Equal(merchantId, (string?)created["merchantId"]);
@@ -36,9 +36,9 @@ public sealed class MerchantsAndUsers_Specs(ApiFixture api)
     public async Task CreateMerchant_ExistingId_Answers409AndKeepsTheFirst()
     {
         var merchantId = PaymentsClient.Unique("m");
-        await PaymentsClient.CreatedAsync(await Client.Operator.PostAsJsonAsync("/api/merchants", new { merchantId, name = "First", currency = "CNY", feeBps = 100 }));
+        await PaymentsClient.AssertCreatedAsync(await Client.Operator.PostAsJsonAsync("/api/merchants", new { merchantId, name = "First", currency = "CNY", feeBps = 100 }));
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsJsonAsync("/api/merchants", new { merchantId, name = "Second", currency = "EUR", feeBps = 0 }), HttpStatusCode.Conflict);
 
         var account = await Client.GetAsync($"/api/merchants/{merchantId}/account");
@@ -48,7 +48,7 @@ public sealed class MerchantsAndUsers_Specs(ApiFixture api)
     [Fact]
     public async Task CreateMerchant_EveryFieldInvalid_Answers400NamingEachField()
     {
-        var problem = await PaymentsClient.ProblemAsync(
+        var problem = await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsJsonAsync("/api/merchants", new { merchantId = "bad id!", name = "", currency = "JPY", feeBps = 10001 }),
             HttpStatusCode.BadRequest);
 
@@ -76,9 +76,9 @@ public sealed class MerchantsAndUsers_Specs(ApiFixture api)
     [Fact]
     public async Task FreezeMerchant_Unknown_Answers404()
     {
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsync(new Uri($"/api/merchants/{PaymentsClient.Unique("m")}/freeze", UriKind.Relative), null), HttpStatusCode.NotFound);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.GetAsync(new Uri($"/api/merchants/{PaymentsClient.Unique("m")}/account", UriKind.Relative)), HttpStatusCode.NotFound);
     }
 
@@ -87,7 +87,7 @@ public sealed class MerchantsAndUsers_Specs(ApiFixture api)
     {
         var userId = PaymentsClient.Unique("u");
 
-        var user = await PaymentsClient.CreatedAsync(await Client.Operator.PostAsJsonAsync("/api/users", new { userId, name = "Li" }));
+        var user = await PaymentsClient.AssertCreatedAsync(await Client.Operator.PostAsJsonAsync("/api/users", new { userId, name = "Li" }));
 
         Assert.Equal(userId, (string?)user["userId"]);
         Assert.Equal("Li", (string?)user["name"]);
@@ -101,10 +101,10 @@ public sealed class MerchantsAndUsers_Specs(ApiFixture api)
     public async Task CreateUser_ExistingIdOrInvalidFields_Answers409Or400()
     {
         var userId = PaymentsClient.Unique("u");
-        await PaymentsClient.CreatedAsync(await Client.Operator.PostAsJsonAsync("/api/users", new { userId, name = "Li" }));
+        await PaymentsClient.AssertCreatedAsync(await Client.Operator.PostAsJsonAsync("/api/users", new { userId, name = "Li" }));
 
-        await PaymentsClient.ProblemAsync(await Client.Operator.PostAsJsonAsync("/api/users", new { userId, name = "Wang" }), HttpStatusCode.Conflict);
-        var problem = await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(await Client.Operator.PostAsJsonAsync("/api/users", new { userId, name = "Wang" }), HttpStatusCode.Conflict);
+        var problem = await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsJsonAsync("/api/users", new { userId = new string('x', 65) }), HttpStatusCode.BadRequest);
 
         Assert.Equal(["name", "userId"], problem["errors"]!.AsObject().Select(e => e.Key).Order());
@@ -120,7 +120,7 @@ public sealed class MerchantsAndUsers_Specs(ApiFixture api)
 
         Assert.Equal("FROZEN", (string?)(await frozen.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["status"]);
         Assert.Equal("ACTIVE", (string?)(await active.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["status"]);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsync(new Uri($"/api/users/{PaymentsClient.Unique("u")}/freeze", UriKind.Relative), null), HttpStatusCode.NotFound);
     }
 }

@@ -52,7 +52,7 @@ public sealed class NoWorker_Specs : IAsyncLifetime, IDisposable
         using var answer = await Client.Operator.PostAsJsonAsync($"/api/payments/{paymentId}/resolution", new { action = "REFUND", reason = "nobody home" });
 
         Assert.NotNull(answer.Headers.RetryAfter);
-        await PaymentsClient.ProblemAsync(answer, HttpStatusCode.ServiceUnavailable);
+        await PaymentsClient.AssertProblemAsync(answer, HttpStatusCode.ServiceUnavailable);
         var payment = await Client.GetAsync($"/api/payments/{paymentId}");
         Assert.Equal(("SUSPENDED", 0), ((string?)payment["status"], payment["resolutions"]!.AsArray().Count));
     }

@@ -24,9 +24,9 @@ public sealed class Notification_Specs(ApiFixture api) : IDisposable
         Assert.Equal(["HTTP_ERROR", "DELIVERED"], delivered["attempts"]!.AsArray().Select(a => (string)a!["outcome"]!));
         Assert.Equal(2, _merchant.Received.Count);
         Assert.Single(_merchant.Received.Select(r => r.NotifyId).Distinct());
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsync(new Uri($"/api/payments/{paymentId}/notification/retry", UriKind.Relative), null), HttpStatusCode.Conflict);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await shop.Client.PostAsync(new Uri($"/api/payments/{paymentId}/notification/ack", UriKind.Relative), null), HttpStatusCode.Conflict);
     }
 
@@ -43,7 +43,7 @@ public sealed class Notification_Specs(ApiFixture api) : IDisposable
         Assert.Null(acknowledged["nextAttemptAt"]);
         Assert.Single(acknowledged["attempts"]!.AsArray());
         Assert.Equal("ACKNOWLEDGED", (string?)(await Client.GetAsync($"/api/payments/{paymentId}"))["notification"]);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsync(new Uri($"/api/payments/{paymentId}/notification/retry", UriKind.Relative), null), HttpStatusCode.Conflict);
     }
 
@@ -53,9 +53,9 @@ public sealed class Notification_Specs(ApiFixture api) : IDisposable
         var shop = await Client.NewShopAsync();
         var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, _merchant.NotifyUrl))["paymentId"]!;
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsync(new Uri($"/api/payments/{paymentId}/notification/retry", UriKind.Relative), null), HttpStatusCode.Conflict);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await shop.Client.PostAsync(new Uri($"/api/payments/{paymentId}/notification/ack", UriKind.Relative), null), HttpStatusCode.Conflict);
         var notification = await Client.GetAsync($"/api/payments/{paymentId}/notification", shop.Client);
         Assert.Equal("NONE", (string?)notification["status"]);

@@ -48,7 +48,7 @@ public sealed class PaymentCreation_Specs(ApiFixture api)
         var shop = await Client.NewShopAsync();
         var first = await PaymentsClient.CreatePaymentAsync(shop, 10000, NotifyUrl, "A-1");
 
-        await PaymentsClient.ProblemAsync(await shop.Client.PostAsJsonAsync("/api/payments", Order(shop, "A-1", 20000)), HttpStatusCode.Conflict);
+        await PaymentsClient.AssertProblemAsync(await shop.Client.PostAsJsonAsync("/api/payments", Order(shop, "A-1", 20000)), HttpStatusCode.Conflict);
 
         var order = await Client.GetAsync("/api/merchant/orders/A-1", shop.Client);
         Assert.Equal((string?)first["paymentId"], (string?)order["paymentId"]);
@@ -60,10 +60,10 @@ public sealed class PaymentCreation_Specs(ApiFixture api)
     {
         var shop = await Client.NewShopAsync();
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await shop.Client.PostAsJsonAsync("/api/payments", Order(shop, "A-1", 10000) with { userId = PaymentsClient.Unique("u") }), HttpStatusCode.UnprocessableEntity);
 
-        await PaymentsClient.ProblemAsync(await shop.Client.GetAsync(new Uri("/api/merchant/orders/A-1", UriKind.Relative)), HttpStatusCode.NotFound);
+        await PaymentsClient.AssertProblemAsync(await shop.Client.GetAsync(new Uri("/api/merchant/orders/A-1", UriKind.Relative)), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class PaymentCreation_Specs(ApiFixture api)
     {
         var shop = await Client.NewShopAsync();
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await shop.Client.PostAsJsonAsync("/api/payments", Order(shop, "A-1", 10000) with { currency = "USD" }), HttpStatusCode.UnprocessableEntity);
     }
 
@@ -81,7 +81,7 @@ public sealed class PaymentCreation_Specs(ApiFixture api)
         var shop = await Client.NewShopAsync();
         (await Client.Operator.PostAsync(new Uri($"/api/merchants/{shop.MerchantId}/freeze", UriKind.Relative), null)).Dispose();
 
-        await PaymentsClient.ProblemAsync(await shop.Client.PostAsJsonAsync("/api/payments", Order(shop, "A-1", 10000)), HttpStatusCode.UnprocessableEntity);
+        await PaymentsClient.AssertProblemAsync(await shop.Client.PostAsJsonAsync("/api/payments", Order(shop, "A-1", 10000)), HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]

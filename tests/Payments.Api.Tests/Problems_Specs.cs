@@ -15,7 +15,7 @@ public sealed class Problems_Specs(ApiFixture api)
     {
         var shop = await Client.NewShopAsync();
 
-        await PaymentsClient.ProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json("{ \"merchantOrderNo\": ")), HttpStatusCode.BadRequest);
+        await PaymentsClient.AssertProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json("{ \"merchantOrderNo\": ")), HttpStatusCode.BadRequest);
     }
 
     [Theory]
@@ -29,7 +29,7 @@ public sealed class Problems_Specs(ApiFixture api)
         var shop = await Client.NewShopAsync();
         var body = $$"""{ "merchantOrderNo": "o1", "userId": "{{shop.UserId}}", "amount": {{amount}}, "currency": "CNY", "notifyUrl": "http://127.0.0.1:9/n" }""";
 
-        var problem = await PaymentsClient.ProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json(body)), HttpStatusCode.BadRequest);
+        var problem = await PaymentsClient.AssertProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json(body)), HttpStatusCode.BadRequest);
 
         Assert.Equal(["amount"], problem["errors"]!.AsObject().Select(e => e.Key));
     }
@@ -42,7 +42,7 @@ public sealed class Problems_Specs(ApiFixture api)
             { "merchantOrderNo": "o 1", "userId": "", "amount": 0, "currency": "JPY", "notifyUrl": "ftp://x/y", "subject": "{{new string('s', 257)}}" }
             """;
 
-        var problem = await PaymentsClient.ProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json(body)), HttpStatusCode.BadRequest);
+        var problem = await PaymentsClient.AssertProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json(body)), HttpStatusCode.BadRequest);
 
         Assert.Equal(
             ["amount", "currency", "merchantOrderNo", "notifyUrl", "subject", "userId"],
@@ -59,7 +59,7 @@ public sealed class Problems_Specs(ApiFixture api)
         var shop = await Client.NewShopAsync();
         var body = $$"""{ "merchantOrderNo": "o1", "userId": "{{shop.UserId}}", "amount": {{amount}}, "currency": "CNY", "notifyUrl": "http://127.0.0.1:9/n" }""";
 
-        var problem = await PaymentsClient.ProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json(body)), HttpStatusCode.BadRequest);
+        var problem = await PaymentsClient.AssertProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json(body)), HttpStatusCode.BadRequest);
 
         Assert.Equal(["amount"], problem["errors"]!.AsObject().Select(e => e.Key));
     }
@@ -70,20 +70,20 @@ public sealed class Problems_Specs(ApiFixture api)
         var shop = await Client.NewShopAsync();
         var body = $$"""{ "merchantOrderNo": "o1", "subject": "{{new string('s', 70 * 1024)}}" }""";
 
-        await PaymentsClient.ProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json(body)), HttpStatusCode.RequestEntityTooLarge);
+        await PaymentsClient.AssertProblemAsync(await shop.Client.PostAsync(new Uri("/api/payments", UriKind.Relative), Json(body)), HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]
     public async Task BankCallback_BodyOver64KiB_Answers413()
     {
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.SendCallbackAsync($$"""{ "paymentId": "{{new string('p', 70 * 1024)}}" }"""), HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]
     public async Task ListPayments_InvalidQuery_Answers400NamingEachParameter()
     {
-        var problem = await PaymentsClient.ProblemAsync(
+        var problem = await PaymentsClient.AssertProblemAsync(
             await Client.Operator.GetAsync(new Uri("/api/payments?status=LOST&limit=201&cursor=abc&merchantId=a%20b", UriKind.Relative)), HttpStatusCode.BadRequest);
 
         Assert.Equal(["cursor", "limit", "merchantId", "status"], problem["errors"]!.AsObject().Select(e => e.Key).Order());
@@ -92,7 +92,7 @@ public sealed class Problems_Specs(ApiFixture api)
     [Fact]
     public async Task UnknownPayment_Answers404()
     {
-        await PaymentsClient.ProblemAsync(await Client.Operator.GetAsync(new Uri("/api/payments/pay_unknown", UriKind.Relative)), HttpStatusCode.NotFound);
+        await PaymentsClient.AssertProblemAsync(await Client.Operator.GetAsync(new Uri("/api/payments/pay_unknown", UriKind.Relative)), HttpStatusCode.NotFound);
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -36,7 +36,7 @@ public sealed class Reconciliation_Specs(ApiFixture api)
         using var anonymous = await Client.Anonymous.GetAsync(new Uri("/api/reconciliation/reports", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
-        var problem = await PaymentsClient.ProblemAsync(
+        var problem = await PaymentsClient.AssertProblemAsync(
             await Client.Operator.GetAsync(new Uri("/api/reconciliation/reports?limit=0", UriKind.Relative)), HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]!["limit"]);
     }

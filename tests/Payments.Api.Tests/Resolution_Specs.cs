@@ -79,7 +79,7 @@ public sealed class Resolution_Specs(ApiFixture api) : IDisposable
         var second = await Client.Operator.PostAsJsonAsync($"/api/payments/{paymentId}/resolution", new { action = "RETRY", reason = "changed my mind" });
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        await PaymentsClient.ProblemAsync(second, HttpStatusCode.Conflict);
+        await PaymentsClient.AssertProblemAsync(second, HttpStatusCode.Conflict);
         Assert.Equal("REFUNDED", (string?)(await Client.WaitForPaymentAsync(paymentId, p => (string?)p["step"] == "DONE"))["status"]);
     }
 
@@ -141,9 +141,9 @@ public sealed class Resolution_Specs(ApiFixture api) : IDisposable
         var shop = await Client.NewShopAsync();
         var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, _merchant.NotifyUrl))["paymentId"]!;
 
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsJsonAsync($"/api/payments/{paymentId}/resolution", new { action = "REFUND", reason = "why not" }), HttpStatusCode.Conflict);
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsJsonAsync("/api/payments/pay_unknown/resolution", new { action = "REFUND", reason = "why not" }), HttpStatusCode.NotFound);
 
         Assert.Equal("CREATED", (string?)(await Client.GetAsync($"/api/payments/{paymentId}"))["status"]);
@@ -152,9 +152,9 @@ public sealed class Resolution_Specs(ApiFixture api) : IDisposable
     [Fact]
     public async Task Resolve_InvalidDecision_Answers400NamingTheFields()
     {
-        var problem = await PaymentsClient.ProblemAsync(
+        var problem = await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsJsonAsync("/api/payments/pay_unknown/resolution", new { reason = "" }), HttpStatusCode.BadRequest);
-        var unknownAction = await PaymentsClient.ProblemAsync(
+        var unknownAction = await PaymentsClient.AssertProblemAsync(
             await Client.Operator.PostAsJsonAsync("/api/payments/pay_unknown/resolution", new { action = "WAIT", reason = "x" }), HttpStatusCode.BadRequest);
 
         Assert.Equal(["action", "reason"], problem["errors"]!.AsObject().Select(e => e.Key).Order());

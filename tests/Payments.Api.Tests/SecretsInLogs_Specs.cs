@@ -31,11 +31,11 @@ public sealed class SecretsInLogs_Specs(ApiFixture api) : IDisposable
         var forged = BankSigner.SignedPost("/api/bank/callbacks", PaymentsClient.Callback(paymentId, "B-forged", 10000));
         forged.Headers.Remove("X-Bank-Signature");
         forged.Headers.Add("X-Bank-Signature", refusedSignature);
-        await PaymentsClient.ProblemAsync(await Client.Anonymous.SendAsync(forged), HttpStatusCode.Unauthorized);
+        await PaymentsClient.AssertProblemAsync(await Client.Anonymous.SendAsync(forged), HttpStatusCode.Unauthorized);
         const string WrongToken = "not-a-token-0f9e8d7c";
         using var wrongToken = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/bank/exceptions", UriKind.Relative));
         wrongToken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", WrongToken);
-        await PaymentsClient.ProblemAsync(await Client.Anonymous.SendAsync(wrongToken), HttpStatusCode.Unauthorized);
+        await PaymentsClient.AssertProblemAsync(await Client.Anonymous.SendAsync(wrongToken), HttpStatusCode.Unauthorized);
 
         var logs = api.Output;
 

@@ -21,13 +21,13 @@ public sealed class TemporalUnreachable_Specs : IAsyncLifetime, IDisposable
     public async Task CreateAndCallback_TemporalUnreachable_Answer503AndTheOrderStaysReadable()
     {
         var shop = await _client.NewShopAsync();
-        await PaymentsClient.ProblemAsync(
+        await PaymentsClient.AssertProblemAsync(
             await shop.Client.PostAsJsonAsync("/api/payments", new { merchantOrderNo = "A-1", userId = shop.UserId, amount = 10000, currency = "CNY", notifyUrl = "http://127.0.0.1:9/notify" }),
             HttpStatusCode.ServiceUnavailable);
         var order = await _client.GetAsync("/api/merchant/orders/A-1", shop.Client);
         var paymentId = (string)order["paymentId"]!;
 
-        await PaymentsClient.ProblemAsync(await _client.SendCallbackAsync(paymentId, "B-1", 10000), HttpStatusCode.ServiceUnavailable);
+        await PaymentsClient.AssertProblemAsync(await _client.SendCallbackAsync(paymentId, "B-1", 10000), HttpStatusCode.ServiceUnavailable);
 
         var payment = await _client.GetAsync($"/api/payments/{paymentId}");
         Assert.Equal(("CREATED", "WAITING_FOR_BANK", "B-1"), ((string?)payment["status"], (string?)payment["step"], (string?)payment["bankTxnId"]));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -34,12 +33,12 @@ public sealed partial class DockerCompose_Specs
     }
 
     [Fact]
-    public void BuiltServices_SetOnlySettingsTheirAppsettingsDeclare()
+    public void BuiltServices_SetOnlySettingsTheReadmeDocuments()
     {
-        foreach (var (name, build) in BuiltServices())
+        // The settings are bound from the keys of README.md's configuration table: a variable outside it is read by nobody.
+        var documented = ReadmeSettingKeys();
+        foreach (var (name, _) in BuiltServices())
         {
-            var project = Path.GetDirectoryName((string)build["dockerfile"])!;
-            var declared = SettingKeys(Path.Combine(Root, project, "appsettings.json"));
             var service = (Dictionary<object, object>)Services[name];
             foreach (var variable in ((Dictionary<object, object>)service["environment"]).Keys.Cast<string>())
             {
@@ -48,7 +47,7 @@ public sealed partial class DockerCompose_Specs
                     continue;
                 }
                 var key = variable.Replace("__", ":", StringComparison.Ordinal);
-                Assert.True(declared.Contains(key), $"{name} sets {variable}, but {project}/appsettings.json declares no {key}");
+                Assert.True(documented.Contains(key), $"{name} sets {variable}, but README.md's configuration table has no {key}");
             }
         }
     }
@@ -66,24 +65,11 @@ public sealed partial class DockerCompose_Specs
         Services.Where(s => ((Dictionary<object, object>)s.Value).ContainsKey("build"))
             .Select(s => ((string)s.Key, (Dictionary<object, object>)((Dictionary<object, object>)s.Value)["build"]));
 
-    private static HashSet<string> SettingKeys(string appsettings)
+    private static HashSet<string> ReadmeSettingKeys()
     {
-        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        void Walk(JsonElement element, string prefix)
-        {
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                keys.Add(prefix);
-                return;
-            }
-            foreach (var property in element.EnumerateObject())
-            {
-                Walk(property.Value, prefix.Length == 0 ? property.Name : $"{prefix}:{property.Name}");
-            }
-        }
-        using var document = JsonDocument.Parse(File.ReadAllText(appsettings));
-        Walk(document.RootElement, "");
-        return keys;
+        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        var table = readme[readme.IndexOf("## Configuration", StringComparison.Ordinal)..];
+        return [.. SettingRow().Matches(table).Select(row => row.Groups[1].Value)];
     }
 
     private static Dictionary<object, object> LoadServices()
@@ -103,6 +89,9 @@ public sealed partial class DockerCompose_Specs
         }
         return folder;
     }
+
+    [GeneratedRegex(@"^\| `([A-Za-z]+(?::[A-Za-z]+)+)`", RegexOptions.Multiline)]
+    private static partial Regex SettingRow();
 
     [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]
     private static partial Regex PublishedProject();

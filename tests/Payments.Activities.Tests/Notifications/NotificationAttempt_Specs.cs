@@ -129,7 +129,7 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
         await retried.RunAsync(() => Activities.AttemptNotificationAsync(request));
 
         Assert.Equal(2, _merchant.Received.Count);
-        Assert.Equal(2, await fixture.Get<NotificationStore>().CountSendsAsync(request.PaymentId));
+        Assert.Equal(2L, await fixture.ScalarAsync("SELECT count(*) FROM notify.sends WHERE payment_id = @payment", ("payment", request.PaymentId)));
         Assert.Single((await fixture.Get<NotificationStore>().GetAsync(request.PaymentId)).Attempts);
     }
 

@@ -4,7 +4,10 @@ using Temporalio.Testing;
 
 namespace Payments.Activities.Tests.Reconciliation;
 
-/// <summary>A ledger where every paid payment was completed as the workflow does it: the reconciliation reports nothing.</summary>
+/// <summary>
+/// A ledger where every paid payment was completed, and every late debit returned, as the workflows do it: the
+/// reconciliation reports nothing.
+/// </summary>
 public sealed class CleanLedger_Specs(ParticipantsFixture fixture) : IClassFixture<ParticipantsFixture>
 {
     [Fact]
@@ -14,6 +17,16 @@ public sealed class CleanLedger_Specs(ParticipantsFixture fixture) : IClassFixtu
         await PaidPayments.PayAsync(fixture, 333);
 
         Assert.Empty(await PaidPayments.ReconcileAsync(fixture));
+    }
+
+    [Fact]
+    public async Task FindLedgerDifferences_ClosedPaymentWithReturnedLateDebits_ReportsNothing()
+    {
+        var (closed, _) = await PaidPayments.CloseAndReturnLateDebitAsync(fixture);
+        await PaidPayments.PayAsync(fixture);
+
+        Assert.Empty(await PaidPayments.ReconcileAsync(fixture));
+        Assert.Equal(1, await fixture.ScalarAsync("SELECT count(*) FROM accounting.vouchers WHERE payment_id = @id AND kind = 'LATE_DEBIT_REFUND'", ("id", closed.PaymentId)));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ using Temporalio.Testing;
 
 namespace Payments.Activities.Tests.Reconciliation;
 
-/// <summary>Paid payments as the completion workflow leaves them, and the reconciliation run over their ledger.</summary>
+/// <summary>Paid payments as the completion workflow leaves them, a returned late debit, and the reconciliation run over their ledger.</summary>
 internal static class PaidPayments
 {
     /// <summary>A merchant, a user and one payment taken all the way: tries, confirms, PAID, voucher posted.</summary>
@@ -31,6 +31,27 @@ internal static class PaidPayments
         await environment.RunAsync(() => fixture.Get<AccountingActivities>().PostPaymentVoucherAsync(
             new PaymentVoucherRequest(order.PaymentId, facts.MerchantId, facts.Amount, facts.Fee, facts.NetAmount)));
         return order;
+    }
+
+    /// <summary>
+    /// A payment closed unpaid, then a debit after the close that the bank returned, as <c>LateDebitRefund</c> leaves it:
+    /// the late-debit voucher posted, then the bank exception marked REFUNDED.
+    /// </summary>
+    public static async Task<(PaymentOrder Order, string BankTxnId)> CloseAndReturnLateDebitAsync(ParticipantsFixture fixture)
+    {
+        var merchant = await fixture.CreateMerchantAsync();
+        var user = await fixture.CreateUserAsync();
+        var order = await fixture.CreatePaymentAsync(merchant.Merchant.MerchantId, user.UserId);
+        var environment = new ActivityEnvironment();
+        await environment.RunAsync(() => fixture.Get<OrderActivities>().CloseUnpaidAsync(order.PaymentId));
+        var bankTxnId = ParticipantsFixture.NewId("b");
+        await fixture.Get<PaymentOrderStore>().RecordBankResultAsync(
+            new BankCallback(order.PaymentId, bankTxnId, order.Amount, order.Currency, BankResult.Success, DateTimeOffset.UtcNow));
+        await environment.RunAsync(() => fixture.Get<AccountingActivities>().PostLateDebitRefundVoucherAsync(
+            new LateDebitVoucherRequest(order.PaymentId, bankTxnId, order.UserId, order.Amount)));
+        await environment.RunAsync(() => fixture.Get<OrderActivities>().EndLateDebitRefundAsync(
+            new LateDebitRefundEnd(order.PaymentId, bankTxnId, LateDebitRefundStatus.Refunded)));
+        return (order, bankTxnId);
     }
 
     /// <summary>The reconciliation's check with no grace period, so nothing counts as in flight.</summary>

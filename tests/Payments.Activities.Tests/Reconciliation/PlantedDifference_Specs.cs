@@ -1,5 +1,8 @@
+using Payments.Activities.Accounting;
+using Payments.Activities.Orders;
 using Payments.Activities.Reconciliation;
 using Payments.Activities.Tests.Support;
+using Temporalio.Testing;
 
 namespace Payments.Activities.Tests.Reconciliation;
 
@@ -36,5 +39,33 @@ public sealed class PlantedDifference_Specs(ParticipantsFixture fixture) : IClas
         var differences = await PaidPayments.ReconcileAsync(fixture);
 
         Assert.Contains(differences, d => d is { Kind: LedgerDifferenceKind.VoucherAmountMismatch } && d.PaymentId == payment.PaymentId);
+    }
+
+    [Fact]
+    public async Task FindLedgerDifferences_ReturnedLateDebitLostItsVoucher_ReportsMissingLateDebitVoucher()
+    {
+        var (order, bankTxnId) = await PaidPayments.CloseAndReturnLateDebitAsync(fixture);
+        await fixture.ExecuteAsync("DELETE FROM accounting.vouchers WHERE payment_id = @payment", ("payment", order.PaymentId));
+
+        var differences = await PaidPayments.ReconcileAsync(fixture);
+
+        var missing = Assert.Single(differences, d => d.PaymentId == order.PaymentId);
+        Assert.Equal(LedgerDifferenceKind.MissingLateDebitVoucher, missing.Kind);
+        Assert.Contains(bankTxnId, missing.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FindLedgerDifferences_ClosedPaymentWithAPaymentVoucher_ReportsWrongVoucherKindNotPaid()
+    {
+        var (order, _) = await PaidPayments.CloseAndReturnLateDebitAsync(fixture);
+        var environment = new ActivityEnvironment();
+        var facts = await environment.RunAsync(() => fixture.Get<OrderActivities>().LoadPaymentAsync(order.PaymentId));
+        await environment.RunAsync(() => fixture.Get<AccountingActivities>().PostPaymentVoucherAsync(
+            new PaymentVoucherRequest(order.PaymentId, facts.MerchantId, facts.Amount, facts.Fee, facts.NetAmount)));
+
+        var differences = await PaidPayments.ReconcileAsync(fixture);
+
+        var wrong = Assert.Single(differences, d => d.PaymentId == order.PaymentId);
+        Assert.Equal((LedgerDifferenceKind.WrongVoucherKind, "payment is CLOSED but its voucher is a PAYMENT voucher"), (wrong.Kind, wrong.Detail));
     }
 }

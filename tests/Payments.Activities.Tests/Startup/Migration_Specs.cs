@@ -44,7 +44,9 @@ public sealed class Migration_Specs(ParticipantsFixture fixture) : IClassFixture
         {
             var builder = Host.CreateApplicationBuilder();
             builder.Configuration["ConnectionStrings:Payments"] = database.ConnectionString;
-            builder.Services.AddPaymentParticipants(builder.Configuration);
+            // A host outside Development: every required setting is given, as a deployment would.
+            builder.Configuration["Payments:BankSecret"] = "test-bank-secret";
+            builder.Services.AddParticipantOptions(builder.Configuration).AddPaymentParticipants();
             using var host = builder.Build();
 
             await host.StartAsync();

@@ -47,7 +47,7 @@ public sealed class ParticipantsFixture : IAsyncLifetime
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Payments"] = ConnectionString })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
-        var services = new ServiceCollection().AddLogging().AddPaymentParticipants(configuration);
+        var services = new ServiceCollection().AddLogging().AddParticipantOptions(configuration).AddPaymentParticipants();
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

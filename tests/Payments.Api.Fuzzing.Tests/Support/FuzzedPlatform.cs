@@ -184,7 +184,7 @@ public sealed class FuzzedPlatform : IAsyncLifetime
             ["Payments:Bank:QuerySchedule"] = "23h",
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddPaymentsWorker(builder.Configuration);
+        builder.Services.AddPaymentsOptions(builder.Configuration).AddPaymentsWorker();
         return builder.Build();
     }
 }

@@ -22,15 +22,15 @@ public sealed class PaymentsClient(Uri baseAddress) : IDisposable
     /// <summary>A merchant (with its API client) and a user, ready to pay.</summary>
     public async Task<Shop> NewShopAsync(string currency = "CNY", int feeBps = 60)
     {
-        var merchant = await CreatedAsync(await Operator.PostAsJsonAsync(
+        var merchant = await AssertCreatedAsync(await Operator.PostAsJsonAsync(
             "/api/merchants", new { merchantId = Unique("m"), name = "Book shop", currency, feeBps }));
-        var user = await CreatedAsync(await Operator.PostAsJsonAsync("/api/users", new { userId = Unique("u"), name = "Shopper" }));
+        var user = await AssertCreatedAsync(await Operator.PostAsJsonAsync("/api/users", new { userId = Unique("u"), name = "Shopper" }));
         return new Shop(
             (string)merchant["merchantId"]!, (string)merchant["apiKey"]!, (string)merchant["notifySecret"]!, (string)user["userId"]!, AsMerchant((string)merchant["apiKey"]!));
     }
 
     public static async Task<JsonObject> CreatePaymentAsync(Shop shop, long amount, string notifyUrl, string? merchantOrderNo = null) =>
-        await CreatedAsync(await shop.Client.PostAsJsonAsync("/api/payments", new
+        await AssertCreatedAsync(await shop.Client.PostAsJsonAsync("/api/payments", new
         {
             merchantOrderNo = merchantOrderNo ?? Unique("o"),
             userId = shop.UserId,
@@ -89,7 +89,7 @@ public sealed class PaymentsClient(Uri baseAddress) : IDisposable
         }
     }
 
-    public static async Task<JsonObject> CreatedAsync(HttpResponseMessage response)
+    public static async Task<JsonObject> AssertCreatedAsync(HttpResponseMessage response)
     {
         using (response)
         {
@@ -98,8 +98,8 @@ public sealed class PaymentsClient(Uri baseAddress) : IDisposable
         }
     }
 
-    /// <summary>The problem+json of an error answer, after checking its status and content type.</summary>
-    public static async Task<JsonObject> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    /// <summary>Asserts an error answer: its status, problem+json, and a status, title, type and detail in the body; returns the body.</summary>
+    public static async Task<JsonObject> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         using (response)
         {

@@ -135,39 +135,6 @@ public class SearchAttributeRegistryTests
     }
 
     [Fact]
-    public void Validate_RegisteredValuesOfEveryType_Passes()
-    {
-        var registry = Executions.Registry();
-
-        registry.Validate(Executions.Attributes(builder => builder
-            .Set(Executions.CustomerId, "c-1")
-            .Set(Executions.AmountCents, 1250)
-            .Set(Executions.Score, 0.5)
-            .Set(Executions.Urgent, true)
-            .Set(Executions.DueAt, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)))
-            .Set(Executions.Tags, ["a", "b"])
-            .Set(Executions.Note, "card declined twice")));
-    }
-
-    [Fact]
-    public void Validate_PredefinedChangeVersion_Passes()
-    {
-        new SearchAttributeRegistry("default").Validate(new SearchAttributes
-        {
-            IndexedFields = { ["TemporalChangeVersion"] = Json("""["fee-rounding-1"]""", "KeywordList") },
-        });
-    }
-
-    [Fact]
-    public void Validate_NullPayload_PassesAsAnUnset()
-    {
-        var registry = Executions.Registry();
-        var unset = new Payload { Metadata = { ["encoding"] = ByteString.CopyFromUtf8("binary/null") } };
-
-        registry.Validate(new SearchAttributes { IndexedFields = { ["CustomerId"] = unset } });
-    }
-
-    [Fact]
     public void Validate_UnregisteredAttribute_IsInvalidArgument()
     {
         var error = Assert.Throws<RpcException>(() => new SearchAttributeRegistry("default").Validate(

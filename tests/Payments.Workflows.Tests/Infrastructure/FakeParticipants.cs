@@ -52,6 +52,9 @@ internal sealed class FakeParticipants
 
     public ConcurrentQueue<PaymentStatus> Notified { get; } = new();
 
+    /// <summary>Refunds, late-debit vouchers and late-debit ends in the order they happened.</summary>
+    public ConcurrentQueue<string> LateDebitEffects { get; } = new();
+
     /// <summary>The fund try's refusal (an error type such as MerchantFrozen), or null to reserve.</summary>
     public string? FundTryRefusal { get; set; }
 
@@ -86,7 +89,8 @@ internal sealed class FakeParticipants
 
     public TemporalWorker Worker(ITemporalClient client) => new(
         client,
-        new TemporalWorkerOptions(TaskQueue).AddAllActivities(this).AddWorkflow<PaymentCompletionWorkflow>().AddWorkflow<MerchantNotificationWorkflow>());
+        new TemporalWorkerOptions(TaskQueue).AddAllActivities(this).AddWorkflow<PaymentCompletionWorkflow>().AddWorkflow<MerchantNotificationWorkflow>()
+            .AddWorkflow<LateDebitRefundWorkflow>());
 
     /// <summary>
     /// Runs the test on this worker, then lets the notification child (which outlives its parent) finish, so no task of
@@ -129,7 +133,7 @@ internal sealed class FakeParticipants
     {
         lock (_row)
         {
-            if (Status != move.To && !PaymentStatusMachine.CanMove(Status, move.To))
+            if (Status != move.To && !PaymentStatusMachine.AllowedFrom(move.To).Contains(Status))
             {
                 throw ParticipantErrors.Refusal(ParticipantErrors.IllegalTransition, $"{Status} → {move.To}");
             }
@@ -220,8 +224,20 @@ internal sealed class FakeParticipants
             throw ParticipantErrors.Refusal(ParticipantErrors.RefundRejected, why);
         }
         Refunds.Enqueue(request.RefundId);
+        LateDebitEffects.Enqueue($"refund {request.RefundId}");
         return new RefundReceipt(request.RefundId, 200);
     }
+
+    [Activity("PostLateDebitRefundVoucher")]
+    public string PostLateDebitRefundVoucher(Activities.Accounting.LateDebitVoucherRequest request)
+    {
+        var voucherId = Identifiers.LateDebitVoucherId(request.PaymentId, request.BankTxnId);
+        LateDebitEffects.Enqueue($"voucher {voucherId} {request.UserId} {request.Amount}");
+        return voucherId;
+    }
+
+    [Activity("EndLateDebitRefund")]
+    public void EndLateDebitRefund(LateDebitRefundEnd end) => LateDebitEffects.Enqueue($"end {end.BankTxnId} {end.Status}");
 
     [Activity("GetNotificationSettings")]
     public NotificationSettings GetNotificationSettings() => new([TimeSpan.Zero], 50);

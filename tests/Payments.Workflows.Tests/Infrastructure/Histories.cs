@@ -16,7 +16,8 @@ internal static class Histories
 
     public static readonly WorkflowReplayerOptions ReplayerOptions = new WorkflowReplayerOptions { DataConverter = PaymentsTemporal.DataConverter }
         .AddWorkflow<PaymentCompletionWorkflow>()
-        .AddWorkflow<MerchantNotificationWorkflow>();
+        .AddWorkflow<MerchantNotificationWorkflow>()
+        .AddWorkflow<LateDebitRefundWorkflow>();
 
     /// <summary>Replays the history of a finished scenario now, and records it when asked to.</summary>
     public static async Task KeepAsync(WorkflowHandle handle, string scenario)

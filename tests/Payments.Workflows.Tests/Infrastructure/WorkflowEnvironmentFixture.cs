@@ -108,7 +108,7 @@ public sealed class WorkflowEnvironmentFixture : IAsyncLifetime
             ["Payments:BankSecret"] = "test-bank-secret",
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddPaymentsWorker(builder.Configuration);
+        builder.Services.AddPaymentsOptions(builder.Configuration).AddPaymentsWorker();
         return builder.Build();
     }
 }

@@ -1,11 +1,12 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Orders;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
 using Payments.Api.Temporal;
 using Payments.Domain;
-using Decision = Payments.Workflows.Resolution;
+using Payments.Workflows;
 
-namespace Payments.Api.Resolution;
+namespace Payments.Api.Resolutions;
 
 public sealed record ResolutionRequest(ResolutionAction? Action, string? Reason);
 
@@ -21,11 +22,12 @@ internal static class ResolutionEndpoints
 
     public static IEndpointRouteBuilder MapResolutionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/payments/{paymentId}/resolution", ResolveAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Resolution");
+        app.MapPost("/api/payments/{paymentId}/resolution", ResolveAsync).RequireAuthorization(ApiPolicies.Operator).WithTags("Resolution")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<IResult> ResolveAsync(
+    private static async Task<Results<Accepted<ResolutionAccepted>, ValidationProblem, ProblemHttpResult>> ResolveAsync(
         string paymentId, ResolutionRequest request, PaymentQueries queries, PaymentWorkflows workflows, HttpResponse response, CancellationToken cancellationToken)
     {
         if (new FieldErrors().Present("action", request.Action).Text("reason", request.Reason, MaxReasonLength).ToProblem() is { } problem)
@@ -40,7 +42,7 @@ internal static class ResolutionEndpoints
         {
             return ApiProblems.Conflict($"Payment {paymentId} is {WireName.Of(payment.Status)}, not SUSPENDED: there is nothing to decide.");
         }
-        var decision = new Decision(request.Action!.Value, request.Reason);
+        var decision = new Resolution(request.Action!.Value, request.Reason);
         // The decision round: one more than the decisions recorded, so a retried request joins the same update.
         var answer = await workflows.DecideAsync(paymentId, payment.Resolutions.Count + 1, decision, cancellationToken);
         switch (answer.Outcome)

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Payments.Domain;
 
-namespace Payments.Activities.Tests.Rules;
+namespace Payments.Domain.Tests;
 
 /// <summary>Voucher lines balance; signatures are HMAC-SHA256 over timestamp + "." + body.</summary>
 public sealed class Ledger_Specs

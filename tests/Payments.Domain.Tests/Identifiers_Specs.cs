@@ -1,6 +1,4 @@
-using Payments.Domain;
-
-namespace Payments.Activities.Tests.Rules;
+namespace Payments.Domain.Tests;
 
 /// <summary>Identifier, currency and wire-name rules.</summary>
 public sealed class Identifiers_Specs
@@ -13,6 +11,15 @@ public sealed class Identifiers_Specs
     [InlineData("é", false)]
     [InlineData("m1\n", false)]
     public void IsValidClientId_Value_MatchesContractPattern(string value, bool valid) => Assert.Equal(valid, Identifiers.IsValidClientId(value));
+
+    [Theory]
+    [InlineData("payment-pay_0193", "pay_0193")]
+    [InlineData("notify-pay_0193", "pay_0193")]
+    [InlineData("late-debit-pay_0193-B-77-1", "pay_0193")]
+    [InlineData("ledger-reconciliation", null)]
+    [InlineData("payment-", null)]
+    public void PaymentIdOfWorkflow_WorkflowId_NamesItsPayment(string workflowId, string? paymentId) =>
+        Assert.Equal(paymentId, Identifiers.PaymentIdOfWorkflow(workflowId));
 
     [Fact]
     public void IsValidClientId_Length_AtMost64()

@@ -1,6 +1,4 @@
-using Payments.Domain;
-
-namespace Payments.Activities.Tests.Rules;
+namespace Payments.Domain.Tests;
 
 /// <summary>Fee (round half up), net amount and points, exactly as the contract defines them.</summary>
 public sealed class Money_Specs

@@ -1,11 +1,16 @@
 namespace Payments.Workers;
 
 /// <summary>Configuration section <c>Temporal</c>: where this process finds Temporal and how much one worker takes on.</summary>
-public sealed class TemporalSettings
+public sealed class TemporalOptions
 {
     public const string Section = "Temporal";
+    public const string AddressKey = "Temporal:Address";
 
-    public string Address { get; set; } = "";
+    /// <summary>The standalone worker's address in Development when none is configured: the run command's embedded Temporal.</summary>
+    public const string DevelopmentAddress = "127.0.0.1:7233";
+
+    /// <summary>The frontend (<c>host:port</c>); supplied by the API's embedded mode when not configured in Development.</summary>
+    public string? Address { get; set; }
 
     public string Namespace { get; set; } = "default";
 

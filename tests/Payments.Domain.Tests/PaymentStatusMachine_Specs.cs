@@ -1,6 +1,4 @@
-using Payments.Domain;
-
-namespace Payments.Activities.Tests.Rules;
+namespace Payments.Domain.Tests;
 
 /// <summary>The only moves a payment may make.</summary>
 public sealed class PaymentStatusMachine_Specs
@@ -17,14 +15,14 @@ public sealed class PaymentStatusMachine_Specs
     };
 
     [Fact]
-    public void CanMove_EveryPair_OnlyContractMoves()
+    public void AllowedFrom_EveryPair_OnlyContractMoves()
     {
         var allowed = Allowed.Select(row => ((PaymentStatus)row[0], (PaymentStatus)row[1])).ToHashSet();
         foreach (var from in Enum.GetValues<PaymentStatus>())
         {
             foreach (var to in Enum.GetValues<PaymentStatus>())
             {
-                Assert.Equal(allowed.Contains((from, to)), PaymentStatusMachine.CanMove(from, to));
+                Assert.Equal(allowed.Contains((from, to)), PaymentStatusMachine.AllowedFrom(to).Contains(from));
             }
         }
     }
@@ -35,9 +33,6 @@ public sealed class PaymentStatusMachine_Specs
     [InlineData(PaymentStatus.Refunded, true)]
     [InlineData(PaymentStatus.Closed, true)]
     [InlineData(PaymentStatus.Suspended, false)]
-    public void IsFinal_Status_NoMoveOut(PaymentStatus status, bool final)
-    {
-        Assert.Equal(final, PaymentStatusMachine.IsFinal(status));
-        Assert.Equal(final, Enum.GetValues<PaymentStatus>().All(to => !PaymentStatusMachine.CanMove(status, to)));
-    }
+    public void FinalStatus_Status_HasNoMoveOut(PaymentStatus status, bool final) =>
+        Assert.Equal(final, Enum.GetValues<PaymentStatus>().All(to => !PaymentStatusMachine.AllowedFrom(to).Contains(status)));
 }
