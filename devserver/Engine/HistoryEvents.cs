@@ -80,10 +80,12 @@ internal sealed class HistoryEvents(EngineClock clock)
     public HistoryEvent WorkflowTaskCompleted(WorkflowTaskCompletedEventAttributes attributes) =>
         New(EventType.WorkflowTaskCompleted, historyEvent => historyEvent.WorkflowTaskCompletedEventAttributes = attributes);
 
-    public HistoryEvent WorkflowTaskFailed(WorkflowTaskInfo task, WorkflowTaskFailedCause cause, Failure? failure, string identity) =>
+    /// <summary>A failed workflow task; a reset's names the run it forked from and the run it made.</summary>
+    public HistoryEvent WorkflowTaskFailed(WorkflowTaskInfo task, WorkflowTaskFailedCause cause, Failure? failure, string identity, string baseRunId = "", string newRunId = "") =>
         New(EventType.WorkflowTaskFailed, historyEvent => historyEvent.WorkflowTaskFailedEventAttributes = new WorkflowTaskFailedEventAttributes
         {
             ScheduledEventId = task.ScheduledEventId, StartedEventId = task.StartedEventId, Cause = cause, Failure = failure, Identity = identity,
+            BaseRunId = baseRunId, NewRunId = newRunId,
         });
 
     public HistoryEvent WorkflowTaskTimedOut(WorkflowTaskInfo task, TimeoutType timeoutType) =>

@@ -92,9 +92,11 @@ internal sealed class HistoryReader(TemporalEngine engine)
         lock (chain)
         {
             var run = TemporalEngine.GetRun(chain, request.Execution!.RunId);
+            var info = DescribeInfo(run);
+            info.AutoResetPoints = WorkflowResets.AutoResetPoints(run);
             var response = new DescribeWorkflowExecutionResponse
             {
-                WorkflowExecutionInfo = DescribeInfo(run),
+                WorkflowExecutionInfo = info,
                 ExecutionConfig = new WorkflowExecutionConfig
                 {
                     TaskQueue = run.Started.TaskQueue,

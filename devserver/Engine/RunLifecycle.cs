@@ -40,16 +40,25 @@ internal sealed class RunLifecycle(TemporalEngine engine)
 
     public async Task<StartWorkflowExecutionResponse> StartAsync(StartWorkflowExecutionRequest request)
     {
-        var ns = engine.GetNamespace(request.Namespace);
+        var spec = Spec(request);
+        var chain = engine.GetNamespace(request.Namespace).GetOrAddChain(request.WorkflowId);
+        var outcome = await engine.MutateAsync(chain, mutation => StartRun(chain, spec, mutation));
+        return Response(outcome);
+    }
+
+    /// <summary>What a start call asks for, once its required fields are there.</summary>
+    public StartSpec Spec(StartWorkflowExecutionRequest request)
+    {
+        engine.GetNamespace(request.Namespace);
         ValidateStart(request.WorkflowId, request.WorkflowType, request.TaskQueue);
-        var chain = ns.GetOrAddChain(request.WorkflowId);
-        var spec = new StartSpec(StartedAttributes(request), request.RequestId, request.WorkflowIdReusePolicy, request.WorkflowIdConflictPolicy, request.WorkflowStartDelay.ToTimeSpanOrZero())
+        return new StartSpec(StartedAttributes(request), request.RequestId, request.WorkflowIdReusePolicy, request.WorkflowIdConflictPolicy, request.WorkflowStartDelay.ToTimeSpanOrZero())
         {
             Metadata = request.UserMetadata,
         };
-        var outcome = await engine.MutateAsync(chain, mutation => StartRun(chain, spec, mutation));
-        return new StartWorkflowExecutionResponse { RunId = outcome.Run.RunId, Started = outcome.Started, Status = outcome.Run.Status };
     }
+
+    public static StartWorkflowExecutionResponse Response(StartOutcome outcome) =>
+        new() { RunId = outcome.Run.RunId, Started = outcome.Started, Status = outcome.Run.Status };
 
     public async Task<SignalWithStartWorkflowExecutionResponse> SignalWithStartAsync(SignalWithStartWorkflowExecutionRequest request)
     {

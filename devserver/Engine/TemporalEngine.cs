@@ -37,6 +37,8 @@ internal sealed class TemporalEngine : IDisposable
         Updates = new WorkflowUpdates(this);
         Queries = new WorkflowQueries(this);
         Reader = new HistoryReader(this);
+        Resets = new WorkflowResets(this);
+        UpdateWithStart = new UpdateWithStart(this);
     }
 
     public EngineClock Clock { get; }
@@ -70,6 +72,10 @@ internal sealed class TemporalEngine : IDisposable
     public WorkflowQueries Queries { get; }
 
     public HistoryReader Reader { get; }
+
+    public WorkflowResets Resets { get; }
+
+    public UpdateWithStart UpdateWithStart { get; }
 
     public IEnumerable<NamespaceState> Namespaces => _namespaces.Values;
 

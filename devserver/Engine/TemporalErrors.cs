@@ -30,6 +30,36 @@ internal static class TemporalErrors
 
     public static RpcException FailedPrecondition(string message) => new(new Status(StatusCode.FailedPrecondition, message));
 
+    /// <summary>
+    /// Temporal's failure of a multi-operation call: the failed operation's own status, every other one Aborted, and the
+    /// call's code that of the failed operation.
+    /// </summary>
+    public static RpcException MultiOperation(RpcException failed, int failedIndex, int operationCount)
+    {
+        var failure = new MultiOperationExecutionFailure();
+        for (var index = 0; index < operationCount; index++)
+        {
+            var status = new MultiOperationExecutionFailure.Types.OperationStatus();
+            if (index == failedIndex)
+            {
+                status.Code = (int)failed.StatusCode;
+                status.Message = failed.Status.Detail;
+                status.Details.AddRange(StatusOf(failed)?.Details ?? []);
+            }
+            else
+            {
+                status.Code = (int)StatusCode.Aborted;
+                status.Message = "Operation was aborted.";
+                status.Details.Add(Any.Pack(new Temporalio.Api.Failure.V1.MultiOperationExecutionAborted()));
+            }
+            failure.Statuses.Add(status);
+        }
+        return WithDetail(failed.StatusCode, "Update-with-Start could not be executed.", failure);
+    }
+
+    private static GrpcStatus? StatusOf(RpcException error) =>
+        error.Trailers.GetValueBytes("grpc-status-details-bin") is { } bytes ? GrpcStatus.Parser.ParseFrom(bytes) : null;
+
     private static RpcException WithDetail(StatusCode code, string message, IMessage detail)
     {
         var status = new GrpcStatus { Code = (int)code, Message = message };

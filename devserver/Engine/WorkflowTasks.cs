@@ -193,9 +193,12 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
             StartedEventId = task.StartedEventId,
             Identity = request.Identity,
             BinaryChecksum = request.BinaryChecksum,
-            WorkerVersion = request.WorkerVersionStamp,
+            WorkerVersion = WorkerVersion(request),
             SdkMetadata = request.SdkMetadata,
             MeteringMetadata = request.MeteringMetadata,
+            Deployment = request.Deployment,
+            VersioningBehavior = request.VersioningBehavior,
+            WorkerDeploymentName = request.DeploymentOptions?.DeploymentName ?? "",
         }), mutation);
         var needsTask = request.ForceCreateNewWorkflowTask;
         var messages = request.Messages.ToDictionary(message => message.Id);
@@ -231,6 +234,15 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
         }
         engine.Queries.ReleaseParked(run);
     }
+
+    /// <summary>
+    /// The build that completed the task, as the SDK reads it back on replay: the worker's version stamp, or the build id
+    /// of its deployment options (what SDKs with deployments send instead).
+    /// </summary>
+    private static WorkerVersionStamp? WorkerVersion(RespondWorkflowTaskCompletedRequest request) =>
+        request.WorkerVersionStamp ?? (request.DeploymentOptions is { BuildId.Length: > 0 } options
+            ? new WorkerVersionStamp { BuildId = options.BuildId, UseVersioning = options.WorkerVersioningMode == WorkerVersioningMode.Versioned }
+            : null);
 
     public async Task<RespondWorkflowTaskFailedResponse> FailAsync(RespondWorkflowTaskFailedRequest request)
     {

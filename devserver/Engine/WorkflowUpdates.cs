@@ -15,35 +15,52 @@ internal sealed class WorkflowUpdates(TemporalEngine engine)
 {
     public async Task<UpdateWorkflowExecutionResponse> UpdateAsync(UpdateWorkflowExecutionRequest request, CancellationToken cancellationToken)
     {
-        var updateId = request.Request?.Meta?.UpdateId;
-        if (string.IsNullOrEmpty(updateId) || string.IsNullOrEmpty(request.Request!.Input?.Name))
-        {
-            throw TemporalErrors.InvalidArgument("Update request needs an update id and a name.");
-        }
+        Validate(request);
         var chain = TemporalEngine.GetChain(engine.GetNamespace(request.Namespace), request.WorkflowExecution?.WorkflowId ?? "");
         var (updatedRun, update) = await engine.MutateAsync(chain, mutation =>
         {
             var run = TemporalEngine.GetRun(chain, request.WorkflowExecution!.RunId);
-            if (run.Updates.TryGetValue(updateId, out var known))
-            {
-                return (run, known);
-            }
-            if (!run.IsRunning)
-            {
-                throw TemporalErrors.AlreadyCompleted();
-            }
-            var admitted = new UpdateInfo(updateId, request.Request);
-            run.Updates[updateId] = admitted;
-            if (run.WorkflowTask is null && run.Armed.WorkflowTaskDelay is null)
-            {
-                engine.WorkflowTasks.Schedule(run, mutation);
-            }
-            return (run, admitted);
+            return (run, Admit(run, request, mutation));
         });
-        await WaitForStageAsync(update, request.WaitPolicy, cancellationToken);
+        return await RespondAsync(updatedRun, update, request.WaitPolicy, cancellationToken);
+    }
+
+    public static void Validate(UpdateWorkflowExecutionRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Request?.Meta?.UpdateId) || string.IsNullOrEmpty(request.Request.Input?.Name))
+        {
+            throw TemporalErrors.InvalidArgument("Update request needs an update id and a name.");
+        }
+    }
+
+    /// <summary>Admits the update to the run (once per update id) and gives the worker a task to see it. Call under the chain's lock.</summary>
+    public UpdateInfo Admit(Execution run, UpdateWorkflowExecutionRequest request, Mutation mutation)
+    {
+        var updateId = request.Request.Meta.UpdateId;
+        if (run.Updates.TryGetValue(updateId, out var known))
+        {
+            return known;
+        }
+        if (!run.IsRunning)
+        {
+            throw TemporalErrors.AlreadyCompleted();
+        }
+        var admitted = new UpdateInfo(updateId, request.Request);
+        run.Updates[updateId] = admitted;
+        if (run.WorkflowTask is null && run.Armed.WorkflowTaskDelay is null)
+        {
+            engine.WorkflowTasks.Schedule(run, mutation);
+        }
+        return admitted;
+    }
+
+    /// <summary>The update call's answer once the update reached the stage asked for (or the hold passed).</summary>
+    public static async Task<UpdateWorkflowExecutionResponse> RespondAsync(Execution run, UpdateInfo update, WaitPolicy? policy, CancellationToken cancellationToken)
+    {
+        await WaitForStageAsync(update, policy, cancellationToken);
         return new UpdateWorkflowExecutionResponse
         {
-            UpdateRef = new UpdateRef { WorkflowExecution = new() { WorkflowId = updatedRun.WorkflowId, RunId = updatedRun.RunId }, UpdateId = update.Id },
+            UpdateRef = new UpdateRef { WorkflowExecution = new() { WorkflowId = run.WorkflowId, RunId = run.RunId }, UpdateId = update.Id },
             Outcome = update.Outcome,
             Stage = update.Stage,
         };

@@ -88,6 +88,7 @@ internal static class TemporalHandlers
         dispatcher.Register<TerminateWorkflowExecutionRequest>("TerminateWorkflowExecution", async (request, _) => await engine.Lifecycle.TerminateAsync(request));
         dispatcher.Register<RequestCancelWorkflowExecutionRequest>("RequestCancelWorkflowExecution", async (request, _) => await engine.Lifecycle.RequestCancelAsync(request));
         dispatcher.Register<UpdateWorkflowExecutionRequest>("UpdateWorkflowExecution", async (request, cancellationToken) => await engine.Updates.UpdateAsync(request, cancellationToken));
+        dispatcher.Register<ExecuteMultiOperationRequest>("ExecuteMultiOperation", async (request, cancellationToken) => await engine.UpdateWithStart.ExecuteAsync(request, cancellationToken));
         dispatcher.Register<PollWorkflowExecutionUpdateRequest>("PollWorkflowExecutionUpdate", async (request, cancellationToken) => await engine.Updates.PollAsync(request, cancellationToken));
         dispatcher.Register<QueryWorkflowRequest>("QueryWorkflow", async (request, cancellationToken) => await engine.Queries.QueryAsync(request, cancellationToken));
         dispatcher.Register<RespondQueryTaskCompletedRequest>("RespondQueryTaskCompleted", engine.Queries.Complete);
@@ -107,6 +108,7 @@ internal static class TemporalHandlers
         dispatcher.Register<GetWorkflowExecutionHistoryReverseRequest>("GetWorkflowExecutionHistoryReverse", engine.Reader.GetHistoryReverse);
         dispatcher.Register<DescribeWorkflowExecutionRequest>("DescribeWorkflowExecution", engine.Reader.Describe);
         dispatcher.Register<DescribeTaskQueueRequest>("DescribeTaskQueue", engine.Reader.DescribeTaskQueue);
+        dispatcher.Register<ResetWorkflowExecutionRequest>("ResetWorkflowExecution", async (request, _) => await engine.Resets.ResetAsync(request));
         dispatcher.Register<ResetStickyTaskQueueRequest>("ResetStickyTaskQueue", engine.WorkflowTasks.ResetStickyTaskQueue);
         dispatcher.Register<ShutdownWorkerRequest>("ShutdownWorker", engine.WorkflowTasks.ShutdownWorker);
         dispatcher.Register<ListWorkflowExecutionsRequest>("ListWorkflowExecutions", request => engine.GetNamespace(request.Namespace).Visibility.List(request));
