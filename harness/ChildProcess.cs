@@ -24,6 +24,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>Starts <paramref name="program"/> (a path, see <see cref="PlatformPrograms"/>) in its own folder, configured by environment variables.</summary>
     public static ChildProcess Start(string name, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logFile)
     {

@@ -44,11 +44,23 @@ public sealed class EmbeddedPlatformProcess : IAsyncDisposable
     /// <summary>The embedded devserver's address (ports of its own, so it runs beside another platform on this machine).</summary>
     public string TemporalAddress => $"127.0.0.1:{_temporalPort}";
 
+    /// <summary>The embedded devserver's Temporal UI.</summary>
+    public Uri UiAddress => new($"http://127.0.0.1:{_uiPort}");
+
     public static async Task<EmbeddedPlatformProcess> StartAsync(string dataFolder, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(dataFolder);
         var platform = new EmbeddedPlatformProcess(dataFolder, settings, new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), Path.Combine(dataFolder, "..", "embedded.log"));
-        await platform.StartApiAsync(cancellationToken);
+        try
+        {
+            await platform.StartApiAsync(cancellationToken);
+        }
+        catch when (platform.Api is not null)
+        {
+            // A platform that never got ready is stopped here: nobody else holds it.
+            await platform.DisposeAsync();
+            throw;
+        }
         return platform;
     }
 
@@ -73,6 +85,16 @@ public sealed class EmbeddedPlatformProcess : IAsyncDisposable
             ["Embedded__UiPort"] = $"{_uiPort}",
         }, _logFile);
         using var client = new PlatformClient(ApiAddress);
-        await client.WaitReadyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ready = client.WaitReadyAsync(TimeSpan.FromSeconds(120), stopWaiting.Token);
+        var exited = Api.WaitForExitAsync(stopWaiting.Token);
+        var first = await Task.WhenAny(ready, exited);
+        await stopWaiting.CancelAsync();
+        // A platform that failed at start (a port taken, PostgreSQL missing) says so at once, not after the whole patience.
+        if (first == exited && exited.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException($"The platform exited before it was ready; its log: {Path.GetFullPath(_logFile)}");
+        }
+        await ready;
     }
 }

@@ -86,6 +86,11 @@ public sealed class PlatformClient : IDisposable
         return response.StatusCode;
     }
 
+    /// <summary>The shopper pays through the bank simulator: its debit (<c>{ bankTxnId, paidAt }</c>), with or without the signed callback.</summary>
+    public async Task<JsonNode> DebitAsync(string paymentId, long amount, bool deliverCallback, CancellationToken cancellationToken = default) =>
+        (await SendJsonAsync(HttpMethod.Post, "/simulator/bank/debits", OperatorToken,
+            new { paymentId, amount, currency = "CNY", deliverCallback }, HttpStatusCode.Created, cancellationToken))!;
+
     public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken = default)
     {
         using var response = await RetryWhileUnavailableAsync(() => Send(HttpMethod.Get, path, OperatorToken, null, cancellationToken), HttpStatusCode.OK, cancellationToken);

@@ -12,6 +12,8 @@ public static class PlatformPrograms
 
     public static string DevServer => Find("devserver", "Payments.DevServer");
 
+    public static string Demo => Find(Path.Combine("demo", "Payments.Demo"), "Payments.Demo");
+
     private static string Find(string projectFolder, string program)
     {
         // This program runs from <repo>/<its folder>/bin/<configuration>/<framework>/.
