@@ -14,9 +14,11 @@ namespace Payments.Workflows;
 [Workflow("MerchantNotification")]
 public sealed class MerchantNotificationWorkflow
 {
+    private const string LocalRecordsPatch = "notification-local-records";
     private readonly List<NotificationAttemptRecord> _attempts = [];
     private bool _retryRequested;
     private bool _acknowledged;
+    private bool _localRecords;
 
     [WorkflowInit]
     public MerchantNotificationWorkflow(MerchantNotificationInput input)
@@ -39,11 +41,12 @@ public sealed class MerchantNotificationWorkflow
     public async Task<NotificationState> RunAsync(MerchantNotificationInput input)
     {
         var payment = input.Payment;
+        // Since this patch the settings and the outcome records (the notification's own table) are local activities.
+        _localRecords = Workflow.Patched(LocalRecordsPatch);
         Workflow.UpsertTypedSearchAttributes(
             PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId),
             PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(payment.Status)));
-        var settings = input.Settings
-            ?? await Workflow.ExecuteActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.OwnRecords);
+        var settings = input.Settings ?? await SettingsAsync();
         var nextSlot = input.Progress?.NextSlot ?? 0;
         var slotBase = input.Progress?.SlotBase ?? Workflow.UtcNow;
         var attemptsThisRun = 0;
@@ -158,7 +161,15 @@ public sealed class MerchantNotificationWorkflow
         return state;
     }
 
-    private Task RecordAsync(NotificationFacts payment) => Workflow.ExecuteActivityAsync(
-        (NotificationActivities a) => a.RecordNotificationOutcomeAsync(new NotificationStatusUpdate(payment.PaymentId, NotifyId, State, NextAttemptAt)),
-        StepOptions.OwnRecords);
+    private Task<NotificationSettings> SettingsAsync() => _localRecords
+        ? Workflow.ExecuteLocalActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.LocalOwnRecords)
+        : Workflow.ExecuteActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.OwnRecords);
+
+    private Task RecordAsync(NotificationFacts payment)
+    {
+        var update = new NotificationStatusUpdate(payment.PaymentId, NotifyId, State, NextAttemptAt);
+        return _localRecords
+            ? Workflow.ExecuteLocalActivityAsync((NotificationActivities a) => a.RecordNotificationOutcomeAsync(update), StepOptions.LocalOwnRecords)
+            : Workflow.ExecuteActivityAsync((NotificationActivities a) => a.RecordNotificationOutcomeAsync(update), StepOptions.OwnRecords);
+    }
 }

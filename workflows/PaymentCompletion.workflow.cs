@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.Extensions.Logging;
 using Payments.Activities.Accounting;
 using Payments.Activities.Bank;
@@ -30,6 +31,8 @@ public sealed class PaymentCompletionWorkflow
     private Resolution? _resolution;
     private bool _deciding;
     private int _decisions;
+    private int _moves;
+    private bool _localSteps;
 
     [WorkflowInit]
     public PaymentCompletionWorkflow(PaymentCompletionInput input) =>
@@ -111,7 +114,7 @@ public sealed class PaymentCompletionWorkflow
                 "Payment {PaymentId}: resolve {Action} ignored, the workflow is at step {Step}", Status.PaymentId, resolution.Action, Status.Step);
             return;
         }
-        if (Workflow.Patched(Patches.DecisionMovesToProcessing))
+        if (_localSteps || Workflow.Patched(Patches.DecisionMovesToProcessing))
         {
             await TakeDecisionAsync(resolution, ResolutionSource.Ui);
             return;
@@ -124,10 +127,14 @@ public sealed class PaymentCompletionWorkflow
 
     private async Task<PaymentCompletionResult> CompleteAsync(PaymentCompletionInput input)
     {
-        var payment = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.LoadPaymentAsync(input.PaymentId), StepOptions.OwnRecords);
+        // The first step already differs between the versions, so a run decides here, once, which one it follows. A run of
+        // this version started at creation and takes every revision-2 path: those patches are implied, so no patch marker
+        // follows a local activity's marker (replaying one that did failed as non-deterministic when the task was retried).
+        _localSteps = Workflow.Patched(Patches.LocalDatabaseSteps);
+        var payment = await OrderStepAsync(a => a.LoadPaymentAsync(input.PaymentId));
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
         var bankResult = input.Result;
-        if (bankResult is null && Workflow.Patched(Patches.StartAtCreation))
+        if (bankResult is null && (_localSteps || Workflow.Patched(Patches.StartAtCreation)))
         {
             if (await AwaitBankResultAsync(payment, input) is not { } recorded)
             {
@@ -138,13 +145,16 @@ public sealed class PaymentCompletionWorkflow
         }
         if (bankResult == BankResult.Failed)
         {
-            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done);
+            // An activity, not a local one: this run's close then never shares a workflow task with local steps, so a
+            // bankResult arriving meanwhile cannot get that task rejected (its retry reuses the local results, and such a
+            // history did not replay).
+            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done, local: false);
             return new PaymentCompletionResult(PaymentStatus.Failed, null);
         }
         await MoveAsync(PaymentStatus.Processing, PaymentStep.Trying);
         while (true)
         {
-            if (await TryRoundAsync(payment))
+            if (await (_localSteps ? TryRoundConcurrentlyAsync(payment) : TryRoundAsync(payment)))
             {
                 return await FinishPaidAsync(payment);
             }
@@ -154,6 +164,11 @@ public sealed class PaymentCompletionWorkflow
                 var resolution = await WaitForResolutionAsync();
                 if (resolution.Action == ResolutionAction.Retry)
                 {
+                    if (_localSteps)
+                    {
+                        // The decision's answer leaves with the workflow task that took it: end that task before the round's local steps run.
+                        await Workflow.DelayAsync(TimeSpan.FromMilliseconds(1));
+                    }
                     break;
                 }
                 if (await RefundAsync(payment) is { } refunded)
@@ -176,7 +191,7 @@ public sealed class PaymentCompletionWorkflow
         var decision = new PaymentDecision(Status.PaymentId, ++_decisions, resolution.Action, resolution.Reason, source, Workflow.UtcNow);
         Workflow.Logger.LogInformation(
             "Payment {PaymentId}: operator chose {Action} from {Source} ({Reason})", Status.PaymentId, resolution.Action, source, resolution.Reason);
-        await Workflow.ExecuteActivityAsync((OrderActivities a) => a.RecordDecisionAsync(decision), StepOptions.OwnRecords);
+        await OrderStepAsync(a => a.RecordDecisionAsync(decision));
         Status = Status with { LastError = null };
         await MoveAsync(PaymentStatus.Processing, resolution.Action == ResolutionAction.Retry ? PaymentStep.Trying : PaymentStep.Refunding);
         _resolution = resolution;
@@ -221,7 +236,7 @@ public sealed class PaymentCompletionWorkflow
             }
             if (answer.Kind == BankQueryKind.NoRecord)
             {
-                var close = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.CloseUnpaidAsync(payment.PaymentId), StepOptions.OwnRecords);
+                var close = await OrderStepAsync(a => a.CloseUnpaidAsync(payment.PaymentId));
                 return close.Closed ? null : close.Recorded;
             }
             if (answer.Kind == BankQueryKind.Record)
@@ -242,7 +257,7 @@ public sealed class PaymentCompletionWorkflow
     }
 
     /// <summary>One status query, its record (if any) recorded like a callback; <c>Recorded</c> is what the order then holds.</summary>
-    private static async Task<(BankQueryKind Kind, RecordedBankResult? Recorded, string? Error)> AskBankAsync(string paymentId)
+    private async Task<(BankQueryKind Kind, RecordedBankResult? Recorded, string? Error)> AskBankAsync(string paymentId)
     {
         BankQueryAnswer answer;
         try
@@ -257,7 +272,7 @@ public sealed class PaymentCompletionWorkflow
         {
             return (answer.Kind, null, answer.Error);
         }
-        var recording = await Workflow.ExecuteActivityAsync((OrderActivities a) => a.RecordBankResultAsync(record), StepOptions.OwnRecords);
+        var recording = await OrderStepAsync(a => a.RecordBankResultAsync(record));
         return (answer.Kind, recording.Recorded, answer.Error);
     }
 
@@ -279,10 +294,8 @@ public sealed class PaymentCompletionWorkflow
                 await Workflow.WaitConditionAsync(() => _bankResults.Count > 0);
             }
             var signal = _bankResults.Dequeue();
-            var recording = await Workflow.ExecuteActivityAsync(
-                (OrderActivities a) => a.RecordBankResultAsync(
-                    new BankCallback(Status.PaymentId, signal.BankTxnId, signal.Amount, signal.Currency, signal.Result, signal.PaidAt)),
-                StepOptions.OwnRecords);
+            var recording = await OrderStepAsync(a => a.RecordBankResultAsync(
+                new BankCallback(Status.PaymentId, signal.BankTxnId, signal.Amount, signal.Currency, signal.Result, signal.PaidAt)));
             if (recording.Recorded is { } recorded)
             {
                 Status = Status with { Step = PaymentStep.Received };
@@ -306,24 +319,70 @@ public sealed class PaymentCompletionWorkflow
         ? new TccRequest(payment.PaymentId, round, payment.MerchantId, payment.NetAmount)
         : new TccRequest(payment.PaymentId, round, payment.UserId, payment.Points);
 
-    private static Task<TccOutcome> RunBranchAsync(Branch branch, TccOp op, TccRequest request) => (branch, op) switch
+    private Task<TccOutcome> RunBranchAsync(Branch branch, TccOp op, TccRequest request) => (branch, op) switch
     {
-        (Branch.FundAccount, TccOp.Try) => Workflow.ExecuteActivityAsync((FundAccountActivities a) => a.TryCreditAsync(request), StepOptions.TccTry),
-        (Branch.FundAccount, TccOp.Confirm) => Workflow.ExecuteActivityAsync((FundAccountActivities a) => a.ConfirmCreditAsync(request), StepOptions.TccSettle),
-        (Branch.FundAccount, _) => Workflow.ExecuteActivityAsync((FundAccountActivities a) => a.CancelCreditAsync(request), StepOptions.TccSettle),
-        (_, TccOp.Try) => Workflow.ExecuteActivityAsync((PointsActivities a) => a.TryAwardAsync(request), StepOptions.TccTry),
-        (_, TccOp.Confirm) => Workflow.ExecuteActivityAsync((PointsActivities a) => a.ConfirmAwardAsync(request), StepOptions.TccSettle),
-        _ => Workflow.ExecuteActivityAsync((PointsActivities a) => a.CancelAwardAsync(request), StepOptions.TccSettle),
+        (Branch.FundAccount, TccOp.Try) => TccStepAsync((FundAccountActivities a) => a.TryCreditAsync(request), op),
+        (Branch.FundAccount, TccOp.Confirm) => TccStepAsync((FundAccountActivities a) => a.ConfirmCreditAsync(request), op),
+        (Branch.FundAccount, _) => TccStepAsync((FundAccountActivities a) => a.CancelCreditAsync(request), op),
+        (_, TccOp.Try) => TccStepAsync((PointsActivities a) => a.TryAwardAsync(request), op),
+        (_, TccOp.Confirm) => TccStepAsync((PointsActivities a) => a.ConfirmAwardAsync(request), op),
+        _ => TccStepAsync((PointsActivities a) => a.CancelAwardAsync(request), op),
     };
 
-    private static string Describe(ActivityFailureException failure) => failure.InnerException switch
+    /// <summary>A TCC call: a local activity since <see cref="Patches.LocalDatabaseSteps"/> (the barrier makes a repeat harmless).</summary>
+    private Task<TccOutcome> TccStepAsync<TActivities>(Expression<Func<TActivities, Task<TccOutcome>>> call, TccOp op) => _localSteps
+        ? Workflow.ExecuteLocalActivityAsync(call, op == TccOp.Try ? StepOptions.LocalTccTry : StepOptions.LocalTccSettle)
+        : Workflow.ExecuteActivityAsync(call, op == TccOp.Try ? StepOptions.TccTry : StepOptions.TccSettle);
+
+    /// <summary>
+    /// A short, idempotent step on the order's own table: a local activity since <see cref="Patches.LocalDatabaseSteps"/>
+    /// (run by this worker inside the workflow task, recorded as a marker), an activity task through the server before.
+    /// </summary>
+    private Task<TResult> OrderStepAsync<TResult>(Expression<Func<OrderActivities, Task<TResult>>> call) => _localSteps
+        ? Workflow.ExecuteLocalActivityAsync(call, StepOptions.LocalOwnRecords)
+        : Workflow.ExecuteActivityAsync(call, StepOptions.OwnRecords);
+
+    /// <inheritdoc cref="OrderStepAsync{TResult}"/>
+    private Task OrderStepAsync(Expression<Func<OrderActivities, Task>> call) => _localSteps
+        ? Workflow.ExecuteLocalActivityAsync(call, StepOptions.LocalOwnRecords)
+        : Workflow.ExecuteActivityAsync(call, StepOptions.OwnRecords);
+
+    /// <summary>What failed: an activity's failure is its cause; a local activity's failure reaches the workflow as itself.</summary>
+    private static string Describe(FailureException failure) => (failure is ActivityFailureException { InnerException: { } inner } ? inner : failure) switch
     {
         ApplicationFailureException { ErrorType: { } type } application => $"{type}: {application.Message}",
-        { } inner => inner.Message,
-        _ => failure.Message,
+        var cause => cause.Message,
     };
 
-    /// <summary>One TCC round; true when both branches are confirmed and the order is PAID, false once every tried branch is cancelled.</summary>
+    /// <summary>
+    /// One TCC round, both branches at once: both tries (each branch's cancel owed from before its try runs: a try may land
+    /// even if we hear nothing), then both confirms, then PAID with the branch states in the same update. True when PAID,
+    /// false once every branch is cancelled.
+    /// </summary>
+    private async Task<bool> TryRoundConcurrentlyAsync(PaymentFacts payment)
+    {
+        var branches = new[] { Branch.FundAccount, Branch.PointsAccount }
+            .Where(branch => BranchRequest(branch, payment, Status.Round).Amount > 0) // a zero branch stays NONE
+            .ToArray();
+        var refusals = await Workflow.WhenAllAsync(branches.Select(branch => TryBranchAsync(branch, payment)));
+        if (refusals.FirstOrDefault(refusal => refusal is not null) is { } refused)
+        {
+            await CompensateAsync(new Stack<Branch>(branches), payment, refused);
+            return false;
+        }
+        Status = Status with { Step = PaymentStep.Confirming };
+        await Workflow.WhenAllAsync(branches.Select(async branch =>
+        {
+            SetBranch(branch, BranchState.Tried);
+            await RunBranchAsync(branch, TccOp.Confirm, BranchRequest(branch, payment, Status.Round));
+            SetBranch(branch, BranchState.Confirmed);
+        }));
+        Status = Status with { Accounting = AccountingState.Pending };
+        await MoveAsync(PaymentStatus.Paid, PaymentStep.PostingVoucher);
+        return true;
+    }
+
+    /// <summary>The previous version's round: one branch after the other, the view written after each step.</summary>
     private async Task<bool> TryRoundAsync(PaymentFacts payment)
     {
         var branches = new[] { Branch.FundAccount, Branch.PointsAccount }
@@ -364,23 +423,30 @@ public sealed class PaymentCompletionWorkflow
             var outcome = await RunBranchAsync(branch, TccOp.Try, BranchRequest(branch, payment, Status.Round));
             return outcome == TccOutcome.Hanging ? $"{branch} try arrived after its cancel" : null;
         }
-        catch (ActivityFailureException failure)
+        catch (FailureException failure) when (failure is ActivityFailureException or ApplicationFailureException or TimeoutFailureException)
         {
             Workflow.Logger.LogWarning("Payment {PaymentId}: {Branch} try failed: {Error}", payment.PaymentId, branch, Describe(failure));
             return Describe(failure);
         }
     }
 
+    /// <summary>Cancels the registered branches in reverse order; the SUSPENDED move that follows carries their states (the previous version wrote them apart).</summary>
     private async Task CompensateAsync(Stack<Branch> registered, PaymentFacts payment, string refusal)
     {
         Status = Status with { Step = PaymentStep.Cancelling, LastError = refusal };
-        await PublishProgressAsync();
+        if (!_localSteps)
+        {
+            await PublishProgressAsync();
+        }
         while (registered.TryPop(out var branch))
         {
             await RunBranchAsync(branch, TccOp.Cancel, BranchRequest(branch, payment, Status.Round));
             SetBranch(branch, BranchState.Cancelled);
         }
-        await PublishProgressAsync();
+        if (!_localSteps)
+        {
+            await PublishProgressAsync();
+        }
     }
 
     /// <summary>After the pivot: the notification starts at once and the voucher is posted meanwhile; neither waits for the other.</summary>
@@ -410,7 +476,11 @@ public sealed class PaymentCompletionWorkflow
     private async Task<PaymentCompletionResult?> RefundAsync(PaymentFacts payment)
     {
         Status = Status with { Step = PaymentStep.Refunding, LastError = null };
-        await PublishProgressAsync();
+        if (!_localSteps)
+        {
+            // The decision's move to PROCESSING has written this step already since LocalDatabaseSteps.
+            await PublishProgressAsync();
+        }
         try
         {
             await Workflow.ExecuteActivityAsync(
@@ -422,7 +492,7 @@ public sealed class PaymentCompletionWorkflow
         {
             Workflow.Logger.LogError("Payment {PaymentId}: the bank refused the refund: {Error}", payment.PaymentId, Describe(failure));
             Status = Status with { Step = PaymentStep.WaitingForOperator, LastError = Describe(failure) };
-            if (Status.Status == PaymentStatus.Processing && Workflow.Patched(Patches.RefusedRefundSuspends))
+            if (Status.Status == PaymentStatus.Processing && (_localSteps || Workflow.Patched(Patches.RefusedRefundSuspends)))
             {
                 await MoveAsync(PaymentStatus.Suspended, PaymentStep.WaitingForOperator);
             }
@@ -466,30 +536,39 @@ public sealed class PaymentCompletionWorkflow
         Status = Status with { Notification = NotificationState.Pending };
     }
 
-    /// <summary>Moves the order (idempotent: already there is success) and keeps the query and the search attribute in step.</summary>
-    private async Task MoveAsync(PaymentStatus status, PaymentStep step)
+    /// <summary>
+    /// Moves the order with the branch and accounting states (idempotent: already there, or this run's move already applied,
+    /// is success) and keeps the query and the search attribute in step. Since <see cref="Patches.LocalDatabaseSteps"/> the
+    /// move carries its number in this run: a workflow task run again after a crash repeats its local steps in order.
+    /// </summary>
+    private async Task MoveAsync(PaymentStatus status, PaymentStep step, bool local = true)
     {
-        await Workflow.ExecuteActivityAsync(
-            (OrderActivities a) => a.MoveStatusAsync(new StatusMove(Status.PaymentId, status, step, Status.LastError)), StepOptions.OwnRecords);
+        var move = new StatusMove(
+            Status.PaymentId, status, step, Status.LastError, Status.FundAccount, Status.PointsAccount, Status.Accounting, _localSteps ? ++_moves : null);
+        await (local ? OrderStepAsync(a => a.MoveStatusAsync(move)) : Workflow.ExecuteActivityAsync((OrderActivities a) => a.MoveStatusAsync(move), StepOptions.OwnRecords));
         Status = Status with { Status = status, Step = step };
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(status)));
     }
 
     /// <summary>Writes step, branch and accounting states to the payment view, which is read from PostgreSQL.</summary>
-    private Task PublishProgressAsync() => Workflow.ExecuteActivityAsync(
-        (OrderActivities a) => a.RecordProgressAsync(
-            new PaymentProgress(Status.PaymentId, Status.Step, Status.FundAccount, Status.PointsAccount, Status.Accounting)),
-        StepOptions.OwnRecords);
+    private Task PublishProgressAsync()
+    {
+        var progress = new PaymentProgress(Status.PaymentId, Status.Step, Status.FundAccount, Status.PointsAccount, Status.Accounting);
+        return OrderStepAsync(a => a.RecordProgressAsync(progress));
+    }
 
     private void SetBranch(Branch branch, BranchState state) => Status = branch == Branch.FundAccount
         ? Status with { FundAccount = state }
         : Status with { PointsAccount = state };
 
-    /// <summary>The changed points of contract revision 2, each its own patch so runs of the previous version keep replaying.</summary>
+    /// <summary>The changed points since contract revision 1, each its own patch so runs of the previous versions keep replaying.</summary>
     private static class Patches
     {
         public const string StartAtCreation = "start-at-creation";
         public const string DecisionMovesToProcessing = "decision-moves-to-processing";
         public const string RefusedRefundSuspends = "refused-refund-suspends";
+
+        /// <summary>The order's steps and the TCC calls as local activities, both branches at once, progress carried by the moves.</summary>
+        public const string LocalDatabaseSteps = "local-database-steps";
     }
 }

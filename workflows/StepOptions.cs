@@ -52,6 +52,18 @@ internal static class StepOptions
         },
     };
 
+    /// <summary>
+    /// <see cref="OwnRecords"/> as a local activity: run by the worker inside the workflow task, no task round trip through the
+    /// server; a backoff past the local retry threshold (1 min) becomes a timer (costs in README.md, "Local activities").
+    /// </summary>
+    public static readonly LocalActivityOptions LocalOwnRecords = new() { StartToCloseTimeout = OwnRecords.StartToCloseTimeout, RetryPolicy = OwnRecords.RetryPolicy };
+
+    /// <summary><see cref="TccTry"/> as a local activity: its five attempts stay within the workflow task.</summary>
+    public static readonly LocalActivityOptions LocalTccTry = new() { StartToCloseTimeout = TccTry.StartToCloseTimeout, RetryPolicy = TccTry.RetryPolicy };
+
+    /// <summary><see cref="TccSettle"/> as a local activity.</summary>
+    public static readonly LocalActivityOptions LocalTccSettle = new() { StartToCloseTimeout = TccSettle.StartToCloseTimeout, RetryPolicy = TccSettle.RetryPolicy };
+
     /// <summary>The voucher: the reliable message, retried without limit; the backoff is capped so a recovered ledger is used within minutes.</summary>
     public static readonly ActivityOptions Voucher = new()
     {

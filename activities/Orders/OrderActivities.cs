@@ -9,6 +9,13 @@ namespace Payments.Activities.Orders;
 /// <summary>The payment order's side of the completion workflow: the only writer of a payment's status after its creation.</summary>
 public sealed class OrderActivities(NpgsqlDataSource dataSource, PaymentOrderStore orders, ILogger<OrderActivities> logger)
 {
+    /// <summary>The view's columns a move or a progress record sets; a null parameter leaves its column as it is.</summary>
+    private const string ProgressColumns =
+        """
+        step = coalesce(@step, step), fund_account = coalesce(@fund, fund_account), points_account = coalesce(@points, points_account),
+        accounting = coalesce(@accounting, accounting)
+        """;
+
     [Activity]
     public async Task<PaymentFacts> LoadPaymentAsync(string paymentId)
     {
@@ -23,30 +30,37 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, PaymentOrderSto
     }
 
     /// <summary>
-    /// Compare-and-set along the status machine: already in the target state is success (a retry of this activity);
-    /// a move from any other state is refused as non-retryable <c>IllegalTransition</c>.
+    /// Compare-and-set along the status machine, with the view's step, branch and accounting states in the same update:
+    /// already in the target state is success (a retry of this activity), as is a numbered move the order has already
+    /// passed (a workflow task run again repeats its local steps in order); a move from any other state is refused as
+    /// non-retryable <c>IllegalTransition</c>.
     /// </summary>
     [Activity]
     public async Task MoveStatusAsync(StatusMove move)
     {
         var allowedFrom = PaymentStatusMachine.AllowedFrom(move.To).Select(WireName.Of).ToArray();
         await using var command = dataSource.CreateCommand(
-            """
+            $"""
             WITH moved AS (
-                UPDATE orders.payments SET status = @to, step = coalesce(@step, step), last_error = @last_error, updated_at = now()
-                WHERE payment_id = @id AND status = ANY(@from)
+                UPDATE orders.payments SET status = @to, {ProgressColumns}, last_error = @last_error,
+                                           workflow_moves = coalesce(@number, workflow_moves), updated_at = now()
+                WHERE payment_id = @id AND status = ANY(@from) AND workflow_moves < coalesce(@number, 2147483647)
                 RETURNING status)
-            SELECT (SELECT status FROM moved) AS moved, (SELECT status FROM orders.payments WHERE payment_id = @id) AS before
+            SELECT (SELECT status FROM moved) AS moved, status AS before, workflow_moves FROM orders.payments WHERE payment_id = @id
             """);
-        command.Parameters.With("id", move.PaymentId).With("to", WireName.Of(move.To)).With("from", allowedFrom)
-            .WithWire("step", move.Step).WithNullable("last_error", move.LastError, NpgsqlTypes.NpgsqlDbType.Text);
-        PaymentStatus? moved, before;
+        BindProgress(command.Parameters, ProgressOf(move)).With("to", WireName.Of(move.To)).With("from", allowedFrom)
+            .WithNullable("last_error", move.LastError, NpgsqlTypes.NpgsqlDbType.Text).WithNullable("number", move.Number, NpgsqlTypes.NpgsqlDbType.Integer);
+        PaymentStatus? moved = null, before = null;
+        var movesApplied = 0;
         // Npgsql recycles a reader with its connection: dispose it exactly once, before any other command.
         await using (var reader = await command.ExecuteReaderAsync(ActivityCancellation.Token))
         {
-            await reader.ReadAsync(ActivityCancellation.Token);
-            moved = reader.GetNullableWire<PaymentStatus>("moved");
-            before = reader.GetNullableWire<PaymentStatus>("before");
+            if (await reader.ReadAsync(ActivityCancellation.Token))
+            {
+                moved = reader.GetNullableWire<PaymentStatus>("moved");
+                before = reader.GetNullableWire<PaymentStatus>("before");
+                movesApplied = reader.GetInt32(reader.GetOrdinal("workflow_moves"));
+            }
         }
         if (moved is not null)
         {
@@ -57,6 +71,11 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, PaymentOrderSto
         {
             throw ParticipantErrors.Refusal(ParticipantErrors.PaymentNotFound, $"Payment {move.PaymentId} does not exist.");
         }
+        if (move.Number <= movesApplied)
+        {
+            logger.LogInformation("Payment {PaymentId}: move {Number} to {To} was applied already", move.PaymentId, move.Number, move.To);
+            return;
+        }
         if (before != move.To)
         {
             throw ParticipantErrors.Refusal(
@@ -64,8 +83,13 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, PaymentOrderSto
         }
         // Already there: a retry of this activity, or a move the previous version's API made.
         await using var repeat = dataSource.CreateCommand(
-            "UPDATE orders.payments SET step = coalesce(@step, step), last_error = @last_error, updated_at = now() WHERE payment_id = @id");
-        repeat.Parameters.With("id", move.PaymentId).WithWire("step", move.Step).WithNullable("last_error", move.LastError, NpgsqlTypes.NpgsqlDbType.Text);
+            $"""
+            UPDATE orders.payments SET {ProgressColumns}, last_error = @last_error,
+                                       workflow_moves = greatest(workflow_moves, coalesce(@number, 0)), updated_at = now()
+            WHERE payment_id = @id
+            """);
+        BindProgress(repeat.Parameters, ProgressOf(move))
+            .WithNullable("last_error", move.LastError, NpgsqlTypes.NpgsqlDbType.Text).WithNullable("number", move.Number, NpgsqlTypes.NpgsqlDbType.Integer);
         await repeat.ExecuteNonQueryAsync(ActivityCancellation.Token);
     }
 
@@ -128,24 +152,20 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, PaymentOrderSto
     [Activity]
     public async Task RecordProgressAsync(PaymentProgress progress)
     {
-        await using var command = dataSource.CreateCommand(
-            """
-            UPDATE orders.payments SET
-                step = coalesce(@step, step),
-                fund_account = coalesce(@fund, fund_account),
-                points_account = coalesce(@points, points_account),
-                accounting = coalesce(@accounting, accounting),
-                updated_at = now()
-            WHERE payment_id = @id
-            """);
-        command.Parameters.With("id", progress.PaymentId)
-            .WithWire("step", progress.Step)
-            .WithWire("fund", progress.FundAccount)
-            .WithWire("points", progress.PointsAccount)
-            .WithWire("accounting", progress.Accounting);
+        await using var command = dataSource.CreateCommand($"UPDATE orders.payments SET {ProgressColumns}, updated_at = now() WHERE payment_id = @id");
+        BindProgress(command.Parameters, progress);
         if (await command.ExecuteNonQueryAsync(ActivityCancellation.Token) == 0)
         {
             throw ParticipantErrors.Refusal(ParticipantErrors.PaymentNotFound, $"Payment {progress.PaymentId} does not exist.");
         }
     }
+
+    private static PaymentProgress ProgressOf(StatusMove move) => new(move.PaymentId, move.Step, move.FundAccount, move.PointsAccount, move.Accounting);
+
+    private static NpgsqlParameterCollection BindProgress(NpgsqlParameterCollection parameters, PaymentProgress progress) => parameters
+        .With("id", progress.PaymentId)
+        .WithWire("step", progress.Step)
+        .WithWire("fund", progress.FundAccount)
+        .WithWire("points", progress.PointsAccount)
+        .WithWire("accounting", progress.Accounting);
 }

@@ -22,10 +22,19 @@ public sealed record PaymentFacts(
     BankResult? BankResult = null);
 
 /// <summary>
-/// Move a payment to <paramref name="To"/> (and, when given, record its step in the same update); the order's
-/// <c>lastError</c> becomes <paramref name="LastError"/> (null clears it).
+/// Move a payment to <paramref name="To"/> (and, when given, record its step, branch and accounting states in the same
+/// update); the order's <c>lastError</c> becomes <paramref name="LastError"/> (null clears it). <paramref name="Number"/>,
+/// when given, is the move's rank in its workflow run: a move whose rank the order has passed was applied already.
 /// </summary>
-public sealed record StatusMove(string PaymentId, PaymentStatus To, PaymentStep? Step = null, string? LastError = null);
+public sealed record StatusMove(
+    string PaymentId,
+    PaymentStatus To,
+    PaymentStep? Step = null,
+    string? LastError = null,
+    BranchState? FundAccount = null,
+    BranchState? PointsAccount = null,
+    AccountingState? Accounting = null,
+    int? Number = null);
 
 /// <summary>The bank's result as recorded on the order: the first recorded one stands.</summary>
 /// <remarks><paramref name="PaidAt"/> is null only on orders recorded before revision 2 from a callback without one.</remarks>

@@ -1,4 +1,5 @@
 using Temporalio.Api.Command.V1;
+using Temporalio.Api.History.V1;
 
 namespace Payments.DevServer.Engine;
 
@@ -17,6 +18,16 @@ internal sealed class WorkflowTimers(TemporalEngine engine)
         if (run.Timers.TryGetValue(timerId, out var timer))
         {
             HistoryWriter.Append(run, engine.Events.TimerCanceled(timer, completedEventId), mutation);
+            return;
+        }
+        // Fired while the task that cancels it ran: as Temporal does, the buffered firing gives way to the cancel, else the
+        // history shows a firing after the worker's cancel and its replay (a restarted worker) fails on non-determinism.
+        if (run.Buffered.Find(buffered => buffered.AttributesCase == HistoryEvent.AttributesOneofCase.TimerFiredEventAttributes
+                && buffered.TimerFiredEventAttributes.TimerId == timerId) is { } fired)
+        {
+            run.Buffered.Remove(fired);
+            var firedTimer = new TimerInfo(timerId, fired.TimerFiredEventAttributes.StartedEventId, fired.EventTime.ToDateTime());
+            HistoryWriter.Append(run, engine.Events.TimerCanceled(firedTimer, completedEventId), mutation);
         }
     }
 

@@ -4,7 +4,8 @@ namespace Payments.Chaos.Tests;
 
 /// <summary>
 /// CI's chaos run: 300 payments on two platforms with one kill of each kind (worker, whole embedded platform, its
-/// PostgreSQL), misbehaving merchants and frozen parties resolved by RETRY and REFUND; every invariant must hold.
+/// PostgreSQL), misbehaving merchants, frozen parties resolved by RETRY and REFUND (some refused by the bank first, some
+/// contested), lost callbacks, expiries and debits after the close; every invariant must hold.
 /// </summary>
 public sealed class ChaosRun_Specs(ITestOutputHelper output)
 {

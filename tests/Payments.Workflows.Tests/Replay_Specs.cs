@@ -23,7 +23,7 @@ public sealed class Replay_Specs
     [Fact]
     public async Task Replay_HistoryAChangedWorkflowWouldNotWrite_FailsAsNonDeterministic()
     {
-        var saved = await Histories.LoadAsync("completion-paid");
+        var saved = await Histories.LoadAsync("rev2/completion-paid");
         // As if the code had moved the points try before the fund try without a patch.
         var broken = WorkflowHistory.FromJson(saved.Id, saved.ToJson().Replace("\"TryCredit\"", "\"TryAward\"", StringComparison.Ordinal));
 

@@ -123,6 +123,9 @@ internal sealed class FakeParticipants
             (PaymentCompletionWorkflow wf) => wf.RunAsync(input), new WorkflowOptions(Identifiers.CompletionWorkflowId(PaymentId), TaskQueue));
     }
 
+    /// <summary>The completion workflow of this payment, once a test has started it.</summary>
+    public WorkflowHandle Completion(ITemporalClient client) => client.GetWorkflowHandle(Identifiers.CompletionWorkflowId(PaymentId));
+
     [Activity("LoadPayment")]
     public PaymentFacts LoadPayment(string paymentId) => new(
         paymentId, "m_fake", "A-1", "u_fake", 10_000, "CNY", 60, 9_940, 100, "http://127.0.0.1:9/notify", Status, Recorded?.BankTxnId, Recorded?.PaidAt,

@@ -6,8 +6,11 @@ namespace Payments.Workflows.Tests.Infrastructure;
 
 /// <summary>
 /// Event histories of the scenarios, kept as JSON in <c>Histories/</c> and replayed by <see cref="Replay_Specs"/>: a change
-/// to the workflow code that is not deterministic against them fails the suite. Run the suite with
-/// <c>PAYMENTS_RECORD_HISTORIES=1</c> to write them again (only for a deliberate, patched change).
+/// to the workflow code that is not deterministic against them fails the suite. <c>Histories/*.json</c> are the current
+/// version's, written by the suite run with <c>PAYMENTS_RECORD_HISTORIES=1</c>; each earlier version's stay in a folder of
+/// their own (<c>rev1/</c>: started by the callback, before contract revision 2; <c>rev2/</c>: started at creation, one
+/// activity per step), so runs of every version still in flight keep replaying. Before recording a patched change, move
+/// the current ones into a folder named after their version.
 /// </summary>
 internal static class Histories
 {
@@ -30,8 +33,14 @@ internal static class Histories
         }
     }
 
-    public static IEnumerable<string> Saved() =>
-        Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, Folder), "*.json").Select(Path.GetFileNameWithoutExtension).Order()!;
+    /// <summary>Every saved history as a scenario name: its path under <c>Histories/</c> without the extension (<c>rev1/completion-paid</c>).</summary>
+    public static IEnumerable<string> Saved()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, Folder);
+        return Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories)
+            .Select(file => Path.ChangeExtension(Path.GetRelativePath(folder, file), null))
+            .Order();
+    }
 
     public static async Task<WorkflowHistory> LoadAsync(string scenario) =>
         WorkflowHistory.FromJson(scenario, await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, Folder, $"{scenario}.json")));

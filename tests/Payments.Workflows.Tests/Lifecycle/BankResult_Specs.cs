@@ -27,6 +27,7 @@ public sealed class BankResult_Specs(WorkflowEnvironmentFixture fixture)
         Assert.Equal("B-queried", fakes.Recorded!.BankTxnId);
         Assert.Equal([PaymentStatus.Processing, PaymentStatus.Paid], fakes.Moves);
         Assert.Equal([PaymentStatus.Paid], fakes.Notified);
+        await Histories.KeepAsync(fakes.Completion(fixture.Client), "completion-lost-callback-queried-paid");
     }
 
     [Fact]
@@ -43,6 +44,7 @@ public sealed class BankResult_Specs(WorkflowEnvironmentFixture fixture)
         Assert.Equal([1, 5, 15, 30], fakes.Queries.Select(at => (int)Math.Round((at - fakes.CreatedAt).TotalMinutes)));
         Assert.Equal(PaymentStatus.Closed, fakes.Status);
         Assert.Equal([PaymentStatus.Closed], fakes.Notified);
+        await Histories.KeepAsync(fakes.Completion(fixture.Client), "completion-expired-closed");
     }
 
     [Fact]

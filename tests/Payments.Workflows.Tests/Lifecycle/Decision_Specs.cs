@@ -38,6 +38,7 @@ public sealed class Decision_Specs(WorkflowEnvironmentFixture fixture)
         Assert.All(fakes.Decisions, d => Assert.Equal(ResolutionSource.Api, d.Source));
         Assert.Equal([Identifiers.RefundId(fakes.PaymentId)], fakes.Refunds);
         Assert.Equal([PaymentStatus.Refunded], fakes.Notified);
+        await Histories.KeepAsync(fakes.Completion(fixture.Client), "completion-refund-refused-then-refunded");
     }
 
     [Fact]

@@ -10,8 +10,8 @@ namespace Payments.Workflows.Tests.Lifecycle;
 
 /// <summary>
 /// A payment the previous version of the workflow suspended keeps working under this one: the saved durable server
-/// (Histories/previous-version-suspended.temporal.db, written by the previous version at commit 6bd0b6d; its history is
-/// completion-suspended-waiting.json) resumed by today's worker.
+/// (Histories/rev1/previous-version-suspended.temporal.db, written by the previous version at commit 6bd0b6d; its history is
+/// rev1/completion-suspended-waiting.json) resumed by today's worker.
 /// </summary>
 [Collection(WorkflowEnvironmentGroup.Name)]
 public sealed class PreviousVersion_Specs(WorkflowEnvironmentFixture fixture) : IDisposable
@@ -21,11 +21,11 @@ public sealed class PreviousVersion_Specs(WorkflowEnvironmentFixture fixture) : 
     [Fact]
     public async Task SuspendedByThePreviousVersion_RefundRefusedThenRefundAgain_SuspendedThenRefunded()
     {
-        var history = await Histories.LoadAsync("completion-suspended-waiting");
+        var history = await Histories.LoadAsync("rev1/completion-suspended-waiting");
         var input = history.Events.First().WorkflowExecutionStartedEventAttributes.Input.Payloads_[0].Data.ToStringUtf8();
         var paymentId = System.Text.Json.JsonDocument.Parse(input).RootElement.GetProperty("paymentId").GetString()!;
         await OrderAsThePreviousVersionLeftItAsync(paymentId);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, Histories.Folder, "previous-version-suspended.temporal.db"), _serverFile);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, Histories.Folder, "rev1", "previous-version-suspended.temporal.db"), _serverFile);
         var options = new TemporalDevServerOptions { Port = 0, DatabaseFile = _serverFile };
         foreach (var attribute in PaymentsTemporal.SearchAttributes)
         {
