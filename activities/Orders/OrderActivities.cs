@@ -19,35 +19,14 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, PaymentOrderSto
     [Activity]
     public async Task<PaymentFacts> LoadPaymentAsync(string paymentId)
     {
-        await using var command = dataSource.CreateCommand(
-            """
-            SELECT payment_id, merchant_id, merchant_order_no, user_id, amount, currency, fee, net_amount, points,
-                   notify_url, status, bank_txn_id, bank_result, paid_at, created_at, expires_at
-            FROM orders.payments WHERE payment_id = @id
-            """);
+        await using var command = dataSource.CreateCommand($"SELECT {OrderRow.Columns} FROM orders.payments p WHERE p.payment_id = @id");
         command.Parameters.With("id", paymentId);
         await using var reader = await command.ExecuteReaderAsync(ActivityCancellation.Token);
         if (!await reader.ReadAsync(ActivityCancellation.Token))
         {
             throw ParticipantErrors.Refusal(ParticipantErrors.PaymentNotFound, $"Payment {paymentId} does not exist.");
         }
-        return new PaymentFacts(
-            reader.GetString("payment_id"),
-            reader.GetString("merchant_id"),
-            reader.GetString("merchant_order_no"),
-            reader.GetString("user_id"),
-            reader.GetInt64("amount"),
-            reader.GetString("currency"),
-            reader.GetInt64("fee"),
-            reader.GetInt64("net_amount"),
-            reader.GetInt64("points"),
-            reader.GetString("notify_url"),
-            reader.GetWire<PaymentStatus>("status"),
-            reader.GetNullableString("bank_txn_id"),
-            reader.GetNullableTimestamp("paid_at"),
-            reader.GetTimestamp("created_at"),
-            reader.GetNullableTimestamp("expires_at"),
-            reader.GetNullableWire<BankResult>("bank_result"));
+        return OrderRow.Read(reader);
     }
 
     /// <summary>

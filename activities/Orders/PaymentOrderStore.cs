@@ -13,8 +13,7 @@ namespace Payments.Activities.Orders;
 /// </summary>
 public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<OrderOptions> options, ILogger<PaymentOrderStore> logger)
 {
-    private const string OrderColumns =
-        "payment_id, merchant_id, merchant_order_no, user_id, amount, currency, notify_url, subject, status, created_at, expires_at";
+    private const string OrderColumns = $"{OrderRow.Columns}, p.subject";
 
     /// <summary>Idempotent on (merchantId, merchantOrderNo): the same fields again answer the existing order, other fields conflict.</summary>
     public async Task<CreatePaymentResult> CreateAsync(NewPaymentOrder order, CancellationToken cancellationToken = default)
@@ -32,8 +31,8 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<Orde
         var amounts = PaymentAmounts.Of(order.Amount, feeBps);
         await using var insert = new NpgsqlCommand(
             $"""
-            INSERT INTO orders.payments (payment_id, merchant_id, merchant_order_no, user_id, amount, currency, fee_bps, fee,
-                                         net_amount, points, notify_url, subject, step, expires_at)
+            INSERT INTO orders.payments AS p (payment_id, merchant_id, merchant_order_no, user_id, amount, currency, fee_bps, fee,
+                                              net_amount, points, notify_url, subject, step, expires_at)
             VALUES (@id, @merchant, @order_no, @user, @amount, @currency, @fee_bps, @fee, @net, @points, @notify_url, @subject,
                     'WAITING_FOR_BANK', now() + @expire_after)
             ON CONFLICT (merchant_id, merchant_order_no) DO NOTHING
@@ -181,7 +180,7 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<Orde
     private async Task<PaymentOrder?> FindAsync(string merchantId, string merchantOrderNo, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT {OrderColumns} FROM orders.payments WHERE merchant_id = @merchant AND merchant_order_no = @order_no");
+            $"SELECT {OrderColumns} FROM orders.payments p WHERE p.merchant_id = @merchant AND p.merchant_order_no = @order_no");
         command.Parameters.With("merchant", merchantId).With("order_no", merchantOrderNo);
         return await ReadOrderAsync(command, cancellationToken);
     }
@@ -273,17 +272,18 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<Orde
         {
             return null;
         }
+        var row = OrderRow.Read(reader);
         return new PaymentOrder(
-            reader.GetString("payment_id"),
-            reader.GetString("merchant_id"),
-            reader.GetString("merchant_order_no"),
-            reader.GetString("user_id"),
-            reader.GetInt64("amount"),
-            reader.GetString("currency"),
-            reader.GetString("notify_url"),
+            row.PaymentId,
+            row.MerchantId,
+            row.MerchantOrderNo,
+            row.UserId,
+            row.Amount,
+            row.Currency,
+            row.NotifyUrl,
             reader.GetNullableString("subject"),
-            reader.GetWire<PaymentStatus>("status"),
+            row.Status,
             reader.GetTimestamp("created_at"),
-            reader.GetNullableTimestamp("expires_at"));
+            row.ExpiresAt);
     }
 }

@@ -16,11 +16,10 @@ public sealed class PaymentQueries(NpgsqlDataSource dataSource)
     };
 
     private const string Select =
-        """
-        SELECT p.seq, p.payment_id, p.merchant_id, p.merchant_order_no, p.user_id, p.amount, p.currency, p.fee, p.net_amount,
-               p.points, p.status, p.bank_txn_id, p.paid_at, p.step, p.fund_account, p.points_account,
+        $"""
+        SELECT p.seq, {OrderRow.Columns}, p.step, p.fund_account, p.points_account,
                CASE WHEN v.voucher_id IS NULL THEN p.accounting ELSE 'POSTED' END AS accounting,
-               coalesce(n.status, 'NONE') AS notification, p.notify_url, p.subject, p.created_at, p.expires_at, p.last_error,
+               coalesce(n.status, 'NONE') AS notification, p.subject, p.last_error,
                (SELECT json_agg(json_build_object('action', r.action, 'reason', r.reason, 'source', r.source, 'at', r.decided_at)
                                 ORDER BY r.number)
                 FROM orders.resolutions r WHERE r.payment_id = p.payment_id) AS resolutions
@@ -100,30 +99,30 @@ public sealed class PaymentQueries(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             seqs.Add(reader.GetInt64("seq"));
-            var paymentId = reader.GetString("payment_id");
+            var row = OrderRow.Read(reader);
             items.Add(new PaymentView(
-                paymentId,
-                reader.GetString("merchant_id"),
-                reader.GetString("merchant_order_no"),
-                reader.GetString("user_id"),
-                reader.GetInt64("amount"),
-                reader.GetString("currency"),
-                reader.GetInt64("fee"),
-                reader.GetInt64("net_amount"),
-                reader.GetInt64("points"),
-                reader.GetWire<PaymentStatus>("status"),
-                reader.GetNullableString("bank_txn_id"),
-                reader.GetNullableTimestamp("paid_at"),
-                Identifiers.CompletionWorkflowId(paymentId),
+                row.PaymentId,
+                row.MerchantId,
+                row.MerchantOrderNo,
+                row.UserId,
+                row.Amount,
+                row.Currency,
+                row.Fee,
+                row.NetAmount,
+                row.Points,
+                row.Status,
+                row.BankTxnId,
+                row.PaidAt,
+                Identifiers.CompletionWorkflowId(row.PaymentId),
                 reader.GetNullableWire<PaymentStep>("step"),
                 reader.GetWire<BranchState>("fund_account"),
                 reader.GetWire<BranchState>("points_account"),
                 reader.GetWire<AccountingState>("accounting"),
                 reader.GetWire<NotificationState>("notification"),
-                reader.GetString("notify_url"),
+                row.NotifyUrl,
                 reader.GetNullableString("subject"),
                 reader.GetTimestamp("created_at"),
-                reader.GetNullableTimestamp("expires_at"),
+                row.ExpiresAt,
                 reader.GetNullableString("last_error"),
                 reader.GetNullableString("resolutions") is { } resolutions ? JsonSerializer.Deserialize<PaymentResolution[]>(resolutions, Json)! : []));
         }

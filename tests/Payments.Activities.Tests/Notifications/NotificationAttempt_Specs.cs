@@ -7,6 +7,7 @@ using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Activities.Tests.Support;
 using Payments.Domain;
+using Payments.Tests.Fixtures;
 using Temporalio.Exceptions;
 using Temporalio.Testing;
 
@@ -21,12 +22,13 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
     private LoopbackServer _merchant = null!;
     private ServiceProvider _services = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        _merchant = await LoopbackServer.StartAsync(AnswerAsync);
+        _merchant = LoopbackServer.Start(AnswerAsync);
         // The contract's 10 s timeout, shortened for the timeout spec only: the same client, configured by the test's host.
         _services = fixture.BuildServices(configure: services =>
             services.AddHttpClient(NotificationActivities.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(1)));
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()

@@ -6,6 +6,7 @@ using Payments.Activities.Bank;
 using Payments.Activities.Refunds;
 using Payments.Activities.Tests.Support;
 using Payments.Domain;
+using Payments.Tests.Fixtures;
 using Temporalio.Exceptions;
 using Temporalio.Testing;
 
@@ -20,9 +21,9 @@ public sealed class RefundRequest_Specs(ParticipantsFixture fixture) : IClassFix
     private ServiceProvider _services = null!;
     private HttpStatusCode _answer = HttpStatusCode.OK;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        _bank = await LoopbackServer.StartAsync(context =>
+        _bank = LoopbackServer.Start(context =>
         {
             context.Response.StatusCode = (int)_answer;
             return context.Response.WriteAsync("{}");
@@ -32,6 +33,7 @@ public sealed class RefundRequest_Specs(ParticipantsFixture fixture) : IClassFix
             ["Payments:Bank:RefundUrl"] = _bank.Url("/bank/refunds").ToString(),
             ["Payments:BankSecret"] = BankSecret,
         });
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()

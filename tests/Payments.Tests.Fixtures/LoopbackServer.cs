@@ -4,46 +4,46 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Payments.Activities.Tests.Support;
+namespace Payments.Tests.Fixtures;
 
 public sealed record ReceivedRequest(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body);
 
-/// <summary>A real HTTP server on a free loopback port (Kestrel), answering with the test's handler and keeping what it received.</summary>
-public sealed class LoopbackServer : IAsyncDisposable
+/// <summary>
+/// The one stand-in for the outside world (a merchant's notify URL, the bank): a real HTTP server on a free loopback
+/// port (Kestrel), answering with the test's handler and keeping every request it received, in order.
+/// </summary>
+public sealed class LoopbackServer : IAsyncDisposable, IDisposable
 {
     private readonly WebApplication _app;
 
-    private LoopbackServer(WebApplication app, Uri baseAddress)
-    {
-        _app = app;
-        BaseAddress = baseAddress;
-    }
+    private LoopbackServer(WebApplication app) => _app = app;
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; } = null!;
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
-    public static async Task<LoopbackServer> StartAsync(Func<HttpContext, Task> handler)
+    /// <summary>Listening when it returns: Kestrel binds the port before <c>Start</c> comes back.</summary>
+    public static LoopbackServer Start(Func<HttpContext, Task> handler)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        LoopbackServer? server = null;
-        app.Run(async context =>
+        var server = new LoopbackServer(builder.Build());
+        server._app.Run(async context =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            server!.Received.Enqueue(new ReceivedRequest(
+            server.Received.Enqueue(new ReceivedRequest(
                 context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray()));
             await handler(context);
         });
-        await app.StartAsync();
-        server = new LoopbackServer(app, new Uri(app.Urls.Single()));
+        server._app.Start();
+        server.BaseAddress = new Uri(server._app.Urls.Single());
         return server;
     }
 
@@ -59,9 +59,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         return new Uri($"http://127.0.0.1:{port}{path}");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    public void Dispose() => ((IDisposable)_app).Dispose();
 }
