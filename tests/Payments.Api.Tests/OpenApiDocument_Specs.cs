@@ -5,7 +5,7 @@ using Payments.Api.Tests.Support;
 namespace Payments.Api.Tests;
 
 /// <summary>
-/// <c>/openapi/v1.json</c> describes the contract (<c>../shared/api-contract.md</c>): every route the contract names, with
+/// <c>/openapi/v1.json</c> describes the contract (<c>docs/api-contract.md</c>, the shared contract checked in so a clone tests against it): every route the contract names, with
 /// its credentials and every status code the contract gives it; <c>/docs</c> serves the page to browse it.
 /// </summary>
 [Collection(SharedApi.Name)]
@@ -116,8 +116,8 @@ public sealed partial class OpenApiDocument_Specs(ApiFixture api)
         {
             folder = Path.GetDirectoryName(folder) ?? throw new InvalidOperationException("Payments.sln not found above the test folder.");
         }
-        var contract = Path.GetFullPath(Path.Combine(folder, "..", "shared", "api-contract.md"));
-        return File.Exists(contract) ? contract : throw new FileNotFoundException($"The contract is expected beside the repository at {contract}.");
+        var contract = Path.Combine(folder, "docs", "api-contract.md");
+        return File.Exists(contract) ? contract : throw new FileNotFoundException($"The contract is expected in the repository at {contract}.");
     }
 
     [GeneratedRegex(@"`(?:(?<method>GET|POST|PUT|PATCH|DELETE) (?<path>/[^`\s?]*)|\.\.\./(?<sibling>[a-z]+))")]
