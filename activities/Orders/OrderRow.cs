@@ -6,8 +6,8 @@ namespace Payments.Activities.Orders;
 
 /// <summary>
 /// The order's own columns of <c>orders.payments</c> (aliased <c>p</c>), mapped in this one place: the workflow's
-/// <see cref="PaymentFacts"/>, the created order (<see cref="PaymentOrderStore"/>) and the payment view
-/// (<see cref="PaymentQueries"/>) all read the row through it.
+/// <see cref="PaymentFacts"/> and the payment view (<see cref="PaymentQueries"/>, also the create's answer) read the row
+/// through it.
 /// </summary>
 internal static class OrderRow
 {

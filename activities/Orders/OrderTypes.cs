@@ -61,20 +61,6 @@ public sealed record PaymentProgress(
     BranchState? PointsAccount = null,
     AccountingState? Accounting = null);
 
-/// <summary>A payment order as created (the 201/200 answer of <c>POST /api/payments</c>).</summary>
-public sealed record PaymentOrder(
-    string PaymentId,
-    string MerchantId,
-    string MerchantOrderNo,
-    string UserId,
-    long Amount,
-    string Currency,
-    string NotifyUrl,
-    string? Subject,
-    PaymentStatus Status,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt);
-
 public sealed record NewPaymentOrder(
     string MerchantId,
     string MerchantOrderNo,
@@ -99,7 +85,7 @@ public enum CreatePaymentOutcome
     Refused,
 }
 
-public sealed record CreatePaymentResult(CreatePaymentOutcome Outcome, PaymentOrder? Order, string? Refusal = null);
+public sealed record CreatePaymentResult(CreatePaymentOutcome Outcome, PaymentView? Order, string? Refusal = null);
 
 public sealed record BankCallback(
     string PaymentId,

@@ -11,14 +11,16 @@ namespace Payments.Activities.Orders;
 /// The payment order's own writes outside the saga: creation, the bank's result (the compare-and-set every race goes
 /// through: callback, bank query, close), bank exceptions, and the start-up backfill of orders older than revision 2.
 /// </summary>
-public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<OrderOptions> options, ILogger<PaymentOrderStore> logger)
+public sealed class PaymentOrderStore(
+    NpgsqlDataSource dataSource, PaymentQueries queries, IOptions<OrderOptions> options, ILogger<PaymentOrderStore> logger)
 {
-    private const string OrderColumns = $"{OrderRow.Columns}, p.subject";
-
-    /// <summary>Idempotent on (merchantId, merchantOrderNo): the same fields again answer the existing order, other fields conflict.</summary>
+    /// <summary>
+    /// Idempotent on (merchantId, merchantOrderNo): the same fields again answer the existing order, other fields conflict.
+    /// The order is answered as the one payment view (<see cref="PaymentQueries"/>), read back after the insert.
+    /// </summary>
     public async Task<CreatePaymentResult> CreateAsync(NewPaymentOrder order, CancellationToken cancellationToken = default)
     {
-        if (await FindAsync(order.MerchantId, order.MerchantOrderNo, cancellationToken) is { } existing)
+        if (await queries.GetByMerchantOrderNoAsync(order.MerchantId, order.MerchantOrderNo, cancellationToken) is { } existing)
         {
             return Compare(existing, order);
         }
@@ -30,25 +32,25 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<Orde
         }
         var amounts = PaymentAmounts.Of(order.Amount, feeBps);
         await using var insert = new NpgsqlCommand(
-            $"""
+            """
             INSERT INTO orders.payments AS p (payment_id, merchant_id, merchant_order_no, user_id, amount, currency, fee_bps, fee,
                                               net_amount, points, notify_url, subject, step, expires_at)
             VALUES (@id, @merchant, @order_no, @user, @amount, @currency, @fee_bps, @fee, @net, @points, @notify_url, @subject,
                     'WAITING_FOR_BANK', now() + @expire_after)
             ON CONFLICT (merchant_id, merchant_order_no) DO NOTHING
-            RETURNING {OrderColumns}
+            RETURNING p.payment_id
             """,
             connection);
         insert.Parameters.With("id", Identifiers.NewPaymentId()).With("merchant", order.MerchantId).With("order_no", order.MerchantOrderNo)
             .With("user", order.UserId).With("amount", order.Amount).With("currency", order.Currency).With("fee_bps", feeBps)
             .With("fee", amounts.Fee).With("net", amounts.NetAmount).With("points", amounts.Points).With("notify_url", order.NotifyUrl)
             .WithNullable("subject", order.Subject, NpgsqlDbType.Text).With("expire_after", options.Value.ExpireAfter);
-        var created = await ReadOrderAsync(insert, cancellationToken);
-        if (created is null)
+        if (await insert.ExecuteScalarAsync(cancellationToken) is not string paymentId)
         {
             // Lost a race with the same merchantOrderNo: the winner's order decides, as for any repeat.
-            return Compare((await FindAsync(order.MerchantId, order.MerchantOrderNo, cancellationToken))!, order);
+            return Compare((await queries.GetByMerchantOrderNoAsync(order.MerchantId, order.MerchantOrderNo, cancellationToken))!, order);
         }
+        var created = (await queries.GetAsync(paymentId, cancellationToken))!;
         logger.LogInformation(
             "Created payment {PaymentId} for merchant {MerchantId} order {MerchantOrderNo}: {Amount} {Currency}",
             created.PaymentId, created.MerchantId, created.MerchantOrderNo, created.Amount, created.Currency);
@@ -177,15 +179,7 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<Orde
         return reader.GetBoolean(reader.GetOrdinal("user_exists")) ? (feeBps, null) : (feeBps, $"User {order.UserId} does not exist.");
     }
 
-    private async Task<PaymentOrder?> FindAsync(string merchantId, string merchantOrderNo, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT {OrderColumns} FROM orders.payments p WHERE p.merchant_id = @merchant AND p.merchant_order_no = @order_no");
-        command.Parameters.With("merchant", merchantId).With("order_no", merchantOrderNo);
-        return await ReadOrderAsync(command, cancellationToken);
-    }
-
-    private static CreatePaymentResult Compare(PaymentOrder existing, NewPaymentOrder order) =>
+    private static CreatePaymentResult Compare(PaymentView existing, NewPaymentOrder order) =>
         existing.UserId == order.UserId && existing.Amount == order.Amount && existing.Currency == order.Currency
         && existing.NotifyUrl == order.NotifyUrl && existing.Subject == order.Subject
             ? new CreatePaymentResult(CreatePaymentOutcome.Existing, existing)
@@ -263,27 +257,5 @@ public sealed class PaymentOrderStore(NpgsqlDataSource dataSource, IOptions<Orde
         return await reader.ReadAsync(cancellationToken)
             ? new RecordedBankResult(reader.GetString("bank_txn_id"), reader.GetWire<BankResult>("bank_result"), reader.GetNullableTimestamp("paid_at"))
             : null;
-    }
-
-    private static async Task<PaymentOrder?> ReadOrderAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-        var row = OrderRow.Read(reader);
-        return new PaymentOrder(
-            row.PaymentId,
-            row.MerchantId,
-            row.MerchantOrderNo,
-            row.UserId,
-            row.Amount,
-            row.Currency,
-            row.NotifyUrl,
-            reader.GetNullableString("subject"),
-            row.Status,
-            reader.GetTimestamp("created_at"),
-            row.ExpiresAt);
     }
 }

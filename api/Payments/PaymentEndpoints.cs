@@ -28,7 +28,7 @@ internal static class PaymentEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<PaymentOrder>, Ok<PaymentOrder>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<PaymentView>, Ok<PaymentView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreatePaymentRequest request,
         ClaimsPrincipal user,
         PaymentOrderStore store,

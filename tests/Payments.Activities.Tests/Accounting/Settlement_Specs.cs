@@ -21,7 +21,7 @@ public sealed class Settlement_Specs(ParticipantsFixture fixture) : IClassFixtur
         var merchants = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => fixture.CreateMerchantAsync(feeBps: i * 45)));
         var users = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => fixture.CreateUserAsync()));
         var random = new Random(7);
-        var orders = new List<PaymentOrder>();
+        var orders = new List<PaymentView>();
         for (var i = 0; i < 60; i++)
         {
             orders.Add(await fixture.CreateProcessingPaymentAsync(

@@ -147,12 +147,12 @@ public sealed class BankCallback_Specs(ParticipantsFixture fixture) : IClassFixt
         Assert.Contains(await Orders.ListBankExceptionsAsync(), e => e.Id == result.BankExceptionId && e.Currency == "USD");
     }
 
-    private async Task<PaymentOrder> NewOrderAsync()
+    private async Task<PaymentView> NewOrderAsync()
     {
         var merchantId = (await fixture.CreateMerchantAsync()).Merchant.MerchantId;
         return await fixture.CreatePaymentAsync(merchantId, (await fixture.CreateUserAsync()).UserId);
     }
 
-    private static BankCallback Callback(PaymentOrder order) =>
+    private static BankCallback Callback(PaymentView order) =>
         new(order.PaymentId, "B-1", order.Amount, order.Currency, BankResult.Success, PaidAt);
 }

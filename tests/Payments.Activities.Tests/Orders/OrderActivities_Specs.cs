@@ -86,7 +86,7 @@ public sealed class OrderActivities_Specs(ParticipantsFixture fixture) : IClassF
             (view.Step, view.FundAccount, view.PointsAccount, view.Accounting));
     }
 
-    private async Task<PaymentOrder> NewProcessingAsync()
+    private async Task<PaymentView> NewProcessingAsync()
     {
         var merchantId = (await fixture.CreateMerchantAsync()).Merchant.MerchantId;
         return await fixture.CreateProcessingPaymentAsync(merchantId, (await fixture.CreateUserAsync()).UserId);

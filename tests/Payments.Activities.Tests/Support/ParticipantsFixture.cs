@@ -59,7 +59,7 @@ public sealed class ParticipantsFixture : IAsyncLifetime
 
     public async Task<User> CreateUserAsync() => (await Get<UserStore>().CreateAsync(NewId("u"), "Ann"))!;
 
-    public async Task<PaymentOrder> CreatePaymentAsync(string merchantId, string userId, long amount = 10_000, string currency = "CNY")
+    public async Task<PaymentView> CreatePaymentAsync(string merchantId, string userId, long amount = 10_000, string currency = "CNY")
     {
         var result = await Get<PaymentOrderStore>().CreateAsync(
             new NewPaymentOrder(merchantId, NewId("o"), userId, amount, currency, "http://127.0.0.1:9/notify", "2 books"));
@@ -67,7 +67,7 @@ public sealed class ParticipantsFixture : IAsyncLifetime
     }
 
     /// <summary>A payment the bank has paid: PROCESSING, ready for the completion workflow.</summary>
-    public async Task<PaymentOrder> CreateProcessingPaymentAsync(string merchantId, string userId, long amount = 10_000)
+    public async Task<PaymentView> CreateProcessingPaymentAsync(string merchantId, string userId, long amount = 10_000)
     {
         var order = await CreatePaymentAsync(merchantId, userId, amount);
         await Get<PaymentOrderStore>().RecordBankResultAsync(
