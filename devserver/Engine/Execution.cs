@@ -130,9 +130,10 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
             case HistoryEvent.AttributesOneofCase.WorkflowTaskFailedEventAttributes:
             case HistoryEvent.AttributesOneofCase.WorkflowTaskTimedOutEventAttributes:
                 var timedOutToStart = historyEvent.WorkflowTaskTimedOutEventAttributes?.TimeoutType == TimeoutType.ScheduleToStart;
-                // A reset fails the task at its point, but the reset run's next task is a first attempt.
-                var failedByReset = historyEvent.WorkflowTaskFailedEventAttributes?.Cause == WorkflowTaskFailedCause.ResetWorkflow;
-                NextWorkflowTaskAttempt = failedByReset ? 1 : timedOutToStart ? WorkflowTask!.Attempt : WorkflowTask!.Attempt + 1;
+                // A reset fails the task at its point, and a close refused for unseen events fails it to deliver them:
+                // either way the next task is a first attempt, as in Temporal.
+                var firstAttemptNext = historyEvent.WorkflowTaskFailedEventAttributes?.Cause is WorkflowTaskFailedCause.ResetWorkflow or WorkflowTaskFailedCause.UnhandledCommand;
+                NextWorkflowTaskAttempt = firstAttemptNext ? 1 : timedOutToStart ? WorkflowTask!.Attempt : WorkflowTask!.Attempt + 1;
                 StickyQueue = null;
                 EndWorkflowTask();
                 break;

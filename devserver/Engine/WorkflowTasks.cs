@@ -160,17 +160,24 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
     public async Task<RespondWorkflowTaskCompletedResponse> CompleteAsync(RespondWorkflowTaskCompletedRequest request)
     {
         var (chain, token) = ResolveToken(request.TaskToken);
-        await engine.MutateAsync(chain, mutation =>
+        var refusal = await engine.MutateAsync(chain, mutation =>
         {
             var task = StartedTask(chain, token, out var run);
-            Complete(run, task, request, mutation);
-            return true;
+            return Complete(run, task, request, mutation);
         });
-        return new RespondWorkflowTaskCompletedResponse();
+        // As Temporal: the failure is recorded and the next task scheduled, then the worker hears why; on "UnhandledCommand"
+        // the SDK drops its cached run and replays the next task, which carries the events it had not seen.
+        return refusal is null ? new RespondWorkflowTaskCompletedResponse() : throw TemporalErrors.InvalidArgument(refusal.Answer);
     }
 
-    private void Complete(Execution run, WorkflowTaskInfo task, RespondWorkflowTaskCompletedRequest request, Mutation mutation)
+    /// <summary>Applies a completion; answers the refusal when its commands were refused (the task failed instead).</summary>
+    private BadCommand? Complete(Execution run, WorkflowTaskInfo task, RespondWorkflowTaskCompletedRequest request, Mutation mutation)
     {
+        if (engine.Commands.Validate(run, request.Commands) is { } refusal)
+        {
+            Fail(run, task, refusal.Cause, new Failure { Message = refusal.Answer, ServerFailureInfo = new ServerFailureInfo { NonRetryable = true } }, request.Identity, mutation);
+            return refusal;
+        }
         if (request.StickyAttributes?.WorkerTaskQueue?.Name is { Length: > 0 } sticky)
         {
             run.StickyQueue = sticky;
@@ -179,13 +186,6 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
         else
         {
             run.StickyQueue = null;
-        }
-        var badCommand = engine.Commands.Validate(run, request.Commands);
-        if (badCommand is not null || (run.Buffered.Count > 0 && request.Commands.Any(WorkflowCommands.IsCloseCommand)))
-        {
-            Fail(run, task, badCommand?.Cause ?? WorkflowTaskFailedCause.UnhandledCommand,
-                new Failure { Message = badCommand?.Message ?? "Workflow has unhandled events; the close command is rejected." }, request.Identity, mutation);
-            return;
         }
         var completedEventId = HistoryWriter.Append(run, engine.Events.WorkflowTaskCompleted(new WorkflowTaskCompletedEventAttributes
         {
@@ -233,6 +233,7 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
             Schedule(run, mutation);
         }
         engine.Queries.ReleaseParked(run);
+        return null;
     }
 
     /// <summary>
@@ -260,8 +261,9 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
     {
         HistoryWriter.Append(run, engine.Events.WorkflowTaskFailed(task, cause, failure, identity), mutation);
         HistoryWriter.FlushBuffered(run, mutation);
-        // Attempts after the second wait a little, as Temporal backs off a workflow task that keeps failing.
-        var backoff = task.Attempt < 2 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(10 * (task.Attempt - 1), 600));
+        // Attempts after the second wait a little, as Temporal backs off a workflow task that keeps failing; unseen events
+        // are delivered at once.
+        var backoff = task.Attempt < 2 || cause == WorkflowTaskFailedCause.UnhandledCommand ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(10 * (task.Attempt - 1), 600));
         if (backoff == TimeSpan.Zero)
         {
             Schedule(run, mutation);
