@@ -43,7 +43,7 @@ public sealed class WorkflowEnvironmentFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        _http = await LoopbackHttp.StartAsync();
+        _http = LoopbackHttp.Start();
         _environment = await WorkflowEnvironment.StartTimeSkippingAsync(new()
         {
             TestServer = new() { ExistingPath = TemporalDevServer.ExecutablePath, StartupTimeout = TimeSpan.FromSeconds(30) },
