@@ -22,6 +22,7 @@ internal sealed class FakeParticipants
     private readonly ConcurrentQueue<BankQueryAnswer> _bankAnswers = new();
     private readonly ConcurrentQueue<string> _refundRefusals = new();
     private readonly object _row = new();
+    private readonly TaskCompletionSource _heldMoveRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeParticipants(string paymentId, DateTimeOffset createdAt)
     {
@@ -60,6 +61,14 @@ internal sealed class FakeParticipants
 
     /// <summary>The points try fails with a transient error on every attempt.</summary>
     public bool PointsTryBroken { get; set; }
+
+    /// <summary>The first move to this status waits, once <see cref="HeldMoveReached"/>, until <see cref="ReleaseHeldMove"/>.</summary>
+    public PaymentStatus? HoldFirstMoveTo { get; set; }
+
+    /// <summary>Completes when the held move has started (inside its workflow task, for a local step).</summary>
+    public TaskCompletionSource HeldMoveReached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseHeldMove() => _heldMoveRelease.TrySetResult();
 
     /// <summary>Answered by the bank to each query in turn; when none is left, <see cref="DefaultBankAnswer"/>.</summary>
     public FakeParticipants Answers(params BankQueryAnswer[] answers)
@@ -132,8 +141,12 @@ internal sealed class FakeParticipants
         CreatedAt, CreatedAt.AddMinutes(30), Recorded?.Result);
 
     [Activity("MoveStatus")]
-    public void MoveStatus(StatusMove move)
+    public async Task MoveStatus(StatusMove move)
     {
+        if (move.To == HoldFirstMoveTo && HeldMoveReached.TrySetResult())
+        {
+            await _heldMoveRelease.Task;
+        }
         lock (_row)
         {
             if (Status != move.To && !PaymentStatusMachine.AllowedFrom(move.To).Contains(Status))
