@@ -32,6 +32,7 @@ internal sealed class TemporalEngine : IDisposable
         Commands = new WorkflowCommands(this);
         Timers = new WorkflowTimers(this);
         Activities = new ActivityTasks(this);
+        ActivityControls = new ActivityControls(this);
         Children = new ChildWorkflows(this);
         Signals = new Signals(this);
         Updates = new WorkflowUpdates(this);
@@ -62,6 +63,8 @@ internal sealed class TemporalEngine : IDisposable
     public WorkflowTimers Timers { get; }
 
     public ActivityTasks Activities { get; }
+
+    public ActivityControls ActivityControls { get; }
 
     public ChildWorkflows Children { get; }
 
