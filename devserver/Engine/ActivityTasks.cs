@@ -289,7 +289,7 @@ internal sealed class ActivityTasks(TemporalEngine engine)
             throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
         }
         var queue = engine.Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Activity);
-        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => TryStart((ActivityTaskRef)item, request.Identity), engine.Stopping, cancellationToken);
+        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => TryStart((ActivityTaskRef)item, request.Identity), engine.Workers.PollRelease(request.WorkerInstanceKey), cancellationToken);
         return task ?? new PollActivityTaskQueueResponse();
     }
 
@@ -417,6 +417,12 @@ internal sealed class ActivityTasks(TemporalEngine engine)
 
     private IMessage Complete(Execution run, ActivityInfo activity, Payloads? result, string identity, Mutation mutation, IMessage response)
     {
+        if (!engine.Blobs.Fits(result, "activity result", run.WorkflowId))
+        {
+            // As Temporal: a result past the blob limit fails the activity, for good.
+            var tooLarge = new Failure { Message = "Complete result exceeds size limit.", ServerFailureInfo = new ServerFailureInfo { NonRetryable = true } };
+            return Fail(run, activity, tooLarge, null, identity, mutation, response);
+        }
         engine.History.AddExternal(run, engine.Events.ActivityTaskCompleted(new ActivityTaskCompletedEventAttributes
         {
             Result = result,

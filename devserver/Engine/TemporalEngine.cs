@@ -19,10 +19,13 @@ internal sealed class TemporalEngine : IDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
 
-    public TemporalEngine(bool timeSkipping, IEngineStore? store, ILogger logger)
+    public TemporalEngine(bool timeSkipping, IEngineStore? store, DynamicConfig config, ILogger logger)
     {
         _logger = logger;
         Store = store;
+        HistoryLimits = new HistoryLimits(config, logger);
+        Blobs = new BlobLimits(config, logger);
+        Workers = new WorkerInstances(_stopping.Token);
         Clock = new EngineClock(timeSkipping, error => logger.LogError(error, "Timer callback failed"));
         Events = new HistoryEvents(Clock);
         History = new HistoryWriter(this);
@@ -46,7 +49,13 @@ internal sealed class TemporalEngine : IDisposable
 
     public TaskQueueRegistry Queues { get; } = new();
 
+    public WorkerInstances Workers { get; }
+
     public IEngineStore? Store { get; }
+
+    public HistoryLimits HistoryLimits { get; }
+
+    public BlobLimits Blobs { get; }
 
     public HistoryEvents Events { get; }
 

@@ -75,7 +75,7 @@ internal static class TemporalHandlers
             Name = ns.Name,
             Id = ns.Id,
             State = Temporalio.Api.Enums.V1.NamespaceState.Registered,
-            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false },
+            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, WorkerPollCompleteOnShutdown = true },
         },
         Config = new NamespaceConfig { WorkflowExecutionRetentionTtl = Duration.FromTimeSpan(TimeSpan.FromDays(1)) },
     };
