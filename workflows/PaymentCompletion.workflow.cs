@@ -183,17 +183,33 @@ public sealed class PaymentCompletionWorkflow
 
     /// <summary>
     /// Records the decision and moves the payment to PROCESSING. The flag is set before the first await, so no second
-    /// decision passes validation while this one is being recorded.
+    /// decision passes validation while this one is being recorded; a decision that fails on the way (its update fails)
+    /// leaves the payment waiting for an operator, as it was.
     /// </summary>
     private async Task<Resolution> TakeDecisionAsync(Resolution resolution, ResolutionSource source)
     {
         _deciding = true;
+        // Before this patch a failed decision kept the flag for good; a run stuck so must go on ignoring later decisions.
+        var failureReleases = Workflow.Patched(Patches.FailedDecisionReleases);
+        var before = Status;
         var decision = new PaymentDecision(Status.PaymentId, ++_decisions, resolution.Action, resolution.Reason, source, Workflow.UtcNow);
         Workflow.Logger.LogInformation(
             "Payment {PaymentId}: operator chose {Action} from {Source} ({Reason})", Status.PaymentId, resolution.Action, source, resolution.Reason);
-        await OrderStepAsync(a => a.RecordDecisionAsync(decision));
-        Status = Status with { LastError = null };
-        await MoveAsync(PaymentStatus.Processing, resolution.Action == ResolutionAction.Retry ? PaymentStep.Trying : PaymentStep.Refunding);
+        try
+        {
+            await OrderStepAsync(a => a.RecordDecisionAsync(decision));
+            Status = Status with { LastError = null };
+            await MoveAsync(PaymentStatus.Processing, resolution.Action == ResolutionAction.Retry ? PaymentStep.Trying : PaymentStep.Refunding);
+        }
+        catch (FailureException failure) when (failureReleases)
+        {
+            Workflow.Logger.LogError(
+                "Payment {PaymentId}: decision {Number} {Action} failed, still waiting for an operator: {Error}",
+                Status.PaymentId, decision.Number, resolution.Action, Describe(failure));
+            Status = before;
+            _deciding = false;
+            throw;
+        }
         _resolution = resolution;
         return resolution;
     }
@@ -567,6 +583,9 @@ public sealed class PaymentCompletionWorkflow
         public const string StartAtCreation = "start-at-creation";
         public const string DecisionMovesToProcessing = "decision-moves-to-processing";
         public const string RefusedRefundSuspends = "refused-refund-suspends";
+
+        /// <summary>A decision that fails on the way (its update fails) no longer blocks the next one.</summary>
+        public const string FailedDecisionReleases = "failed-decision-releases";
 
         /// <summary>The order's steps and the TCC calls as local activities, both branches at once, progress carried by the moves.</summary>
         public const string LocalDatabaseSteps = "local-database-steps";

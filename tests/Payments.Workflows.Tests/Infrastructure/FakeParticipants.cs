@@ -21,6 +21,7 @@ internal sealed class FakeParticipants
 {
     private readonly ConcurrentQueue<BankQueryAnswer> _bankAnswers = new();
     private readonly ConcurrentQueue<string> _refundRefusals = new();
+    private readonly ConcurrentQueue<PaymentStatus> _moveRefusals = new();
     private readonly object _row = new();
 
     public FakeParticipants(string paymentId, DateTimeOffset createdAt)
@@ -74,6 +75,9 @@ internal sealed class FakeParticipants
     public BankQueryAnswer DefaultBankAnswer { get; set; } = new(BankQueryKind.Error, Error: "HTTP 503");
 
     public void RefuseNextRefund(string why) => _refundRefusals.Enqueue(why);
+
+    /// <summary>The next move to <paramref name="to"/> is refused as an illegal transition (the row changed behind the workflow).</summary>
+    public void RefuseNextMoveTo(PaymentStatus to) => _moveRefusals.Enqueue(to);
 
     /// <summary>A callback recorded on the row behind the workflow's back (it races the query or the close).</summary>
     public void RecordBehindTheWorkflow(BankResult result)
@@ -136,6 +140,10 @@ internal sealed class FakeParticipants
     {
         lock (_row)
         {
+            if (_moveRefusals.TryPeek(out var refused) && refused == move.To && _moveRefusals.TryDequeue(out _))
+            {
+                throw ParticipantErrors.Refusal(ParticipantErrors.IllegalTransition, $"{Status} → {move.To} refused by the test");
+            }
             if (Status != move.To && !PaymentStatusMachine.AllowedFrom(move.To).Contains(Status))
             {
                 throw ParticipantErrors.Refusal(ParticipantErrors.IllegalTransition, $"{Status} → {move.To}");
