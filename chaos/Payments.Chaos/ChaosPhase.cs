@@ -141,18 +141,14 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
 
     /// <summary>
     /// The operator: once every payment of a frozen party has suspended, unfreezes it; decides every SUSPENDED payment
-    /// as its plan says (a contested one by several decisions at once), again after a refused refund. Each payment is
-    /// decided on its own: a decision the platform is slow to answer (503, retried) holds up no other.
+    /// as its plan says (a contested one by several decisions at once), again after a refused refund.
     /// </summary>
     private async Task OperateAsync(PlatformClient client, CancellationToken cancellationToken)
     {
-        var deciding = new Dictionary<string, Task>();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                // Taken before the statuses are read: a decision answered after the read must not be sent again on a stale SUSPENDED.
-                var busy = deciding.Where(d => !d.Value.IsCompleted).Select(d => d.Key).ToHashSet();
                 var payments = await StatusesAsync(cancellationToken);
                 var statusOf = payments.ToDictionary(p => p.PaymentId, p => p.Status);
                 var suspended = payments.Where(p => p.Status == "SUSPENDED").ToList();
@@ -166,40 +162,20 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
                         _unfrozen.Add(party);
                     }
                 }
-                foreach (var payment in suspended.Where(p => !busy.Contains(p.PaymentId)
-                                                             && (_seen.Plans[p.PaymentId].FrozenParty is not { } party || _unfrozen.Contains(party))))
-                {
-                    deciding[payment.PaymentId] = DecideOnItsOwnAsync(client, payment.PaymentId, payment.LastError, cancellationToken);
-                }
+                await Task.WhenAll(suspended
+                    .Where(p => _seen.Plans[p.PaymentId].FrozenParty is not { } party || _unfrozen.Contains(party))
+                    .Select(p => DecideAsync(client, p.PaymentId, p.LastError, cancellationToken)));
                 await Task.Delay(Poll, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                break;
+                return;
             }
             catch (Exception e) when (Restarting(e))
             {
                 log($"{target.Name}: operator waits, the platform is restarting ({e.GetType().Name})");
                 await Task.Delay(Poll, CancellationToken.None);
             }
-        }
-        await Task.WhenAll(deciding.Values);
-    }
-
-    /// <summary>One payment's decision; a platform restarting or the run ending leaves it to the operator's next look.</summary>
-    private async Task DecideOnItsOwnAsync(PlatformClient client, string paymentId, string? lastError, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await DecideAsync(client, paymentId, lastError, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The run is over.
-        }
-        catch (Exception e) when (Restarting(e))
-        {
-            log($"{target.Name}: decision on {paymentId} to be sent again, the platform is restarting ({e.GetType().Name})");
         }
     }
 
