@@ -98,7 +98,6 @@ public static class ParticipantsServiceCollectionExtensions
         services.TryAddSingleton<FundAccountStore>();
         services.TryAddSingleton<PointsAccountStore>();
         services.TryAddSingleton<PaymentOrderStore>();
-        services.TryAddSingleton<PaymentQueries>();
         services.TryAddSingleton<VoucherStore>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<LedgerChecks>();

@@ -8,6 +8,7 @@ using Payments.Api.Notifications;
 using Payments.Api.OpenApi;
 using Payments.Api.Payments;
 using Payments.Api.Problems;
+using Payments.Api.Queries;
 using Payments.Api.Reconciliation;
 using Payments.Api.Resolutions;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ internal static class PaymentsApi
         services.AddSingleton(provider => new Currencies(provider.GetRequiredService<IOptions<CurrencyOptions>>().Value.Currencies));
         services.AddSingleton<BankSignature>();
         services.AddSingleton<PaymentWorkflows>();
+        services.AddSingleton<PaymentQueries>();
         services.AddSingleton<PaymentReader>();
 
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes);

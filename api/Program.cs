@@ -2,11 +2,19 @@ using Microsoft.Extensions.Options;
 using Payments.Activities.Database;
 using Payments.Api;
 using Payments.Api.Configuration;
+using Payments.Api.Demo;
 using Payments.Api.Embedded;
 using Payments.Api.Health;
 using Payments.Workers;
 using Payments.Workers.Logging;
+using Payments.Workers.Memory;
 using Serilog;
+
+if (args is [DemoCommand.Verb, .. var demoArguments])
+{
+    Environment.ExitCode = await DemoCommand.RunAsync(demoArguments);
+    return;
+}
 
 Log.Logger = PaymentsLogging.BootstrapLogger();
 try
@@ -15,6 +23,7 @@ try
     builder.WebHost.UseUrls(ApiAddress.Urls(builder.Configuration));
     builder.Services.AddPaymentsLogging(builder.Configuration);
     builder.Services.AddPaymentsOptions(builder.Configuration);
+    builder.Services.AddQuietMemoryTrim(builder.Configuration);
 
     await using var embedded = await EmbeddedPlatform.StartAsync(builder.Configuration, builder.Environment, Log.Logger);
     embedded.Supply(builder.Services);

@@ -69,8 +69,8 @@ public sealed class PlatformClient : IDisposable
             var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bank/callbacks") { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Add("X-Bank-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add("X-Bank-Signature", Signatures.Sign(BankSecret, timestamp, body));
+            request.Headers.Add(BankHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(BankHeaders.Signature, Signatures.Sign(BankSecret, timestamp, body));
             return await _http.SendAsync(request, cancellationToken);
         }, HttpStatusCode.OK, cancellationToken);
     }

@@ -33,6 +33,7 @@ public sealed class PaymentCompletionWorkflow
     private int _decisions;
     private int _moves;
     private bool _localSteps;
+    private bool _localFailedMove;
 
     [WorkflowInit]
     public PaymentCompletionWorkflow(PaymentCompletionInput input) =>
@@ -131,6 +132,7 @@ public sealed class PaymentCompletionWorkflow
         // this version started at creation and takes every revision-2 path: those patches are implied, so no patch marker
         // follows a local activity's marker (replaying one that did failed as non-deterministic when the task was retried).
         _localSteps = Workflow.Patched(Patches.LocalDatabaseSteps);
+        _localFailedMove = _localSteps && Workflow.Patched(Patches.LocalFailedMove);
         var payment = await OrderStepAsync(a => a.LoadPaymentAsync(input.PaymentId));
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
         var bankResult = input.Result;
@@ -145,10 +147,9 @@ public sealed class PaymentCompletionWorkflow
         }
         if (bankResult == BankResult.Failed)
         {
-            // An activity, not a local one: this run's close then never shares a workflow task with local steps, so a
-            // bankResult arriving meanwhile cannot get that task rejected (its retry reuses the local results, and such a
-            // history did not replay).
-            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done, local: false);
+            // Local since LocalFailedMove: a signal landing during this closing task gets the close refused, and the next
+            // task replays with it (before, the devserver let the worker keep its cached run, so that move was an activity).
+            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done, local: _localFailedMove);
             return new PaymentCompletionResult(PaymentStatus.Failed, null);
         }
         await MoveAsync(PaymentStatus.Processing, PaymentStep.Trying);
@@ -183,17 +184,33 @@ public sealed class PaymentCompletionWorkflow
 
     /// <summary>
     /// Records the decision and moves the payment to PROCESSING. The flag is set before the first await, so no second
-    /// decision passes validation while this one is being recorded.
+    /// decision passes validation while this one is being recorded; a decision that fails on the way (its update fails)
+    /// leaves the payment waiting for an operator, as it was.
     /// </summary>
     private async Task<Resolution> TakeDecisionAsync(Resolution resolution, ResolutionSource source)
     {
         _deciding = true;
+        // Before this patch a failed decision kept the flag for good; a run stuck so must go on ignoring later decisions.
+        var failureReleases = Workflow.Patched(Patches.FailedDecisionReleases);
+        var before = Status;
         var decision = new PaymentDecision(Status.PaymentId, ++_decisions, resolution.Action, resolution.Reason, source, Workflow.UtcNow);
         Workflow.Logger.LogInformation(
             "Payment {PaymentId}: operator chose {Action} from {Source} ({Reason})", Status.PaymentId, resolution.Action, source, resolution.Reason);
-        await OrderStepAsync(a => a.RecordDecisionAsync(decision));
-        Status = Status with { LastError = null };
-        await MoveAsync(PaymentStatus.Processing, resolution.Action == ResolutionAction.Retry ? PaymentStep.Trying : PaymentStep.Refunding);
+        try
+        {
+            await OrderStepAsync(a => a.RecordDecisionAsync(decision));
+            Status = Status with { LastError = null };
+            await MoveAsync(PaymentStatus.Processing, resolution.Action == ResolutionAction.Retry ? PaymentStep.Trying : PaymentStep.Refunding);
+        }
+        catch (FailureException failure) when (failureReleases)
+        {
+            Workflow.Logger.LogError(
+                "Payment {PaymentId}: decision {Number} {Action} failed, still waiting for an operator: {Error}",
+                Status.PaymentId, decision.Number, resolution.Action, Describe(failure));
+            Status = before;
+            _deciding = false;
+            throw;
+        }
         _resolution = resolution;
         return resolution;
     }
@@ -568,7 +585,13 @@ public sealed class PaymentCompletionWorkflow
         public const string DecisionMovesToProcessing = "decision-moves-to-processing";
         public const string RefusedRefundSuspends = "refused-refund-suspends";
 
+        /// <summary>A decision that fails on the way (its update fails) no longer blocks the next one.</summary>
+        public const string FailedDecisionReleases = "failed-decision-releases";
+
         /// <summary>The order's steps and the TCC calls as local activities, both branches at once, progress carried by the moves.</summary>
         public const string LocalDatabaseSteps = "local-database-steps";
+
+        /// <summary>The bank-FAILED move as a local activity too (runs of the previous version move by an activity).</summary>
+        public const string LocalFailedMove = "local-failed-move";
     }
 }

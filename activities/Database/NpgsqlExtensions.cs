@@ -4,7 +4,7 @@ using Payments.Domain;
 
 namespace Payments.Activities.Database;
 
-internal static class NpgsqlExtensions
+public static class NpgsqlExtensions
 {
     public static NpgsqlParameterCollection With(this NpgsqlParameterCollection parameters, string name, object value)
     {

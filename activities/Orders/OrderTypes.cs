@@ -19,7 +19,8 @@ public sealed record PaymentFacts(
     DateTimeOffset? PaidAt,
     DateTimeOffset? CreatedAt = null,
     DateTimeOffset? ExpiresAt = null,
-    BankResult? BankResult = null);
+    BankResult? BankResult = null,
+    string? Subject = null);
 
 /// <summary>
 /// Move a payment to <paramref name="To"/> (and, when given, record its step, branch and accounting states in the same
@@ -46,9 +47,6 @@ public sealed record CloseOutcome(bool Closed, RecordedBankResult? Recorded);
 /// <summary>An operator's decision as kept on the order: the <paramref name="Number"/>th decision of the payment.</summary>
 public sealed record PaymentDecision(
     string PaymentId, int Number, ResolutionAction Action, string? Reason, ResolutionSource Source, DateTimeOffset At);
-
-/// <summary>A decision in the payment view.</summary>
-public sealed record PaymentResolution(ResolutionAction Action, string? Reason, ResolutionSource Source, DateTimeOffset At);
 
 /// <summary>The refund of a late debit reached its end: REFUNDED or REFUND_REFUSED on its bank exception.</summary>
 public sealed record LateDebitRefundEnd(string PaymentId, string BankTxnId, LateDebitRefundStatus Status);
@@ -85,7 +83,8 @@ public enum CreatePaymentOutcome
     Refused,
 }
 
-public sealed record CreatePaymentResult(CreatePaymentOutcome Outcome, PaymentView? Order, string? Refusal = null);
+/// <param name="Order">The new order, or the existing one a repeat or a conflict found; null when refused.</param>
+public sealed record CreatePaymentResult(CreatePaymentOutcome Outcome, PaymentFacts? Order, string? Refusal = null);
 
 public sealed record BankCallback(
     string PaymentId,
@@ -135,38 +134,3 @@ public sealed record BankExceptionRecord(
 
 /// <summary>An order created before contract revision 2, without workflow nor expiry.</summary>
 public sealed record UnexpiringOrder(string PaymentId, string MerchantId, PaymentStatus Status);
-
-/// <summary>The payment read view of the contract (<c>GET /api/payments/{id}</c>), read from PostgreSQL only.</summary>
-public sealed record PaymentView(
-    string PaymentId,
-    string MerchantId,
-    string MerchantOrderNo,
-    string UserId,
-    long Amount,
-    string Currency,
-    long Fee,
-    long NetAmount,
-    long Points,
-    PaymentStatus Status,
-    string? BankTxnId,
-    DateTimeOffset? PaidAt,
-    string WorkflowId,
-    PaymentStep? Step,
-    BranchState FundAccount,
-    BranchState PointsAccount,
-    AccountingState Accounting,
-    NotificationState Notification,
-    string NotifyUrl,
-    string? Subject,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt,
-    string? LastError,
-    IReadOnlyList<PaymentResolution> Resolutions);
-
-/// <summary>Newest first; <paramref name="Cursor"/> is the <c>nextCursor</c> of the previous page.</summary>
-public sealed record PaymentListQuery(PaymentStatus? Status = null, string? MerchantId = null, int Limit = 50, string? Cursor = null)
-{
-    public const int MaxLimit = 200;
-}
-
-public sealed record PaymentPage(IReadOnlyList<PaymentView> Items, string? NextCursor);

@@ -12,15 +12,15 @@ namespace Payments.Activities.Orders;
 /// through: callback, bank query, close), bank exceptions, and the start-up backfill of orders older than revision 2.
 /// </summary>
 public sealed class PaymentOrderStore(
-    NpgsqlDataSource dataSource, PaymentQueries queries, IOptions<OrderOptions> options, ILogger<PaymentOrderStore> logger)
+    NpgsqlDataSource dataSource, IOptions<OrderOptions> options, ILogger<PaymentOrderStore> logger)
 {
     /// <summary>
     /// Idempotent on (merchantId, merchantOrderNo): the same fields again answer the existing order, other fields conflict.
-    /// The order is answered as the one payment view (<see cref="PaymentQueries"/>), read back after the insert.
+    /// The order is answered as its row reads back after the insert (<see cref="OrderRow"/>).
     /// </summary>
     public async Task<CreatePaymentResult> CreateAsync(NewPaymentOrder order, CancellationToken cancellationToken = default)
     {
-        if (await queries.GetByMerchantOrderNoAsync(order.MerchantId, order.MerchantOrderNo, cancellationToken) is { } existing)
+        if (await FindAsync(order.MerchantId, order.MerchantOrderNo, cancellationToken) is { } existing)
         {
             return Compare(existing, order);
         }
@@ -32,25 +32,24 @@ public sealed class PaymentOrderStore(
         }
         var amounts = PaymentAmounts.Of(order.Amount, feeBps);
         await using var insert = new NpgsqlCommand(
-            """
+            $"""
             INSERT INTO orders.payments AS p (payment_id, merchant_id, merchant_order_no, user_id, amount, currency, fee_bps, fee,
                                               net_amount, points, notify_url, subject, step, expires_at)
             VALUES (@id, @merchant, @order_no, @user, @amount, @currency, @fee_bps, @fee, @net, @points, @notify_url, @subject,
                     'WAITING_FOR_BANK', now() + @expire_after)
             ON CONFLICT (merchant_id, merchant_order_no) DO NOTHING
-            RETURNING p.payment_id
+            RETURNING {OrderRow.Columns}
             """,
             connection);
         insert.Parameters.With("id", Identifiers.NewPaymentId()).With("merchant", order.MerchantId).With("order_no", order.MerchantOrderNo)
             .With("user", order.UserId).With("amount", order.Amount).With("currency", order.Currency).With("fee_bps", feeBps)
             .With("fee", amounts.Fee).With("net", amounts.NetAmount).With("points", amounts.Points).With("notify_url", order.NotifyUrl)
             .WithNullable("subject", order.Subject, NpgsqlDbType.Text).With("expire_after", options.Value.ExpireAfter);
-        if (await insert.ExecuteScalarAsync(cancellationToken) is not string paymentId)
+        if (await ReadOrderAsync(insert, cancellationToken) is not { } created)
         {
             // Lost a race with the same merchantOrderNo: the winner's order decides, as for any repeat.
-            return Compare((await queries.GetByMerchantOrderNoAsync(order.MerchantId, order.MerchantOrderNo, cancellationToken))!, order);
+            return Compare((await FindAsync(order.MerchantId, order.MerchantOrderNo, cancellationToken))!, order);
         }
-        var created = (await queries.GetAsync(paymentId, cancellationToken))!;
         logger.LogInformation(
             "Created payment {PaymentId} for merchant {MerchantId} order {MerchantOrderNo}: {Amount} {Currency}",
             created.PaymentId, created.MerchantId, created.MerchantOrderNo, created.Amount, created.Currency);
@@ -179,7 +178,21 @@ public sealed class PaymentOrderStore(
         return reader.GetBoolean(reader.GetOrdinal("user_exists")) ? (feeBps, null) : (feeBps, $"User {order.UserId} does not exist.");
     }
 
-    private static CreatePaymentResult Compare(PaymentView existing, NewPaymentOrder order) =>
+    private async Task<PaymentFacts?> FindAsync(string merchantId, string merchantOrderNo, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {OrderRow.Columns} FROM orders.payments p WHERE p.merchant_id = @merchant AND p.merchant_order_no = @order_no");
+        command.Parameters.With("merchant", merchantId).With("order_no", merchantOrderNo);
+        return await ReadOrderAsync(command, cancellationToken);
+    }
+
+    private static async Task<PaymentFacts?> ReadOrderAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? OrderRow.Read(reader) : null;
+    }
+
+    private static CreatePaymentResult Compare(PaymentFacts existing, NewPaymentOrder order) =>
         existing.UserId == order.UserId && existing.Amount == order.Amount && existing.Currency == order.Currency
         && existing.NotifyUrl == order.NotifyUrl && existing.Subject == order.Subject
             ? new CreatePaymentResult(CreatePaymentOutcome.Existing, existing)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Accounting;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
+using Payments.Api.Queries;
 
 namespace Payments.Api.Accounting;
 
@@ -15,12 +16,12 @@ internal static class VoucherEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<Voucher>>, ValidationProblem>> ListAsync(
-        string? paymentId, VoucherStore vouchers, CancellationToken cancellationToken)
+        string? paymentId, PaymentQueries queries, CancellationToken cancellationToken)
     {
         if (new FieldErrors().ClientId("paymentId", paymentId).ToProblem() is { } problem)
         {
             return problem;
         }
-        return TypedResults.Ok(await vouchers.ListByPaymentAsync(paymentId!, cancellationToken));
+        return TypedResults.Ok(await queries.ListVouchersAsync(paymentId!, cancellationToken));
     }
 }

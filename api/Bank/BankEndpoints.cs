@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Payments.Activities.Orders;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
+using Payments.Api.Queries;
 using Payments.Api.Temporal;
 using Payments.Domain;
 
@@ -98,6 +99,6 @@ internal static class BankEndpoints
                 .Present("result", callback.Result)
                 .ToProblem();
 
-    private static async Task<Ok<IReadOnlyList<BankExceptionRecord>>> ListExceptionsAsync(PaymentOrderStore orders, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await orders.ListBankExceptionsAsync(cancellationToken: cancellationToken));
+    private static async Task<Ok<IReadOnlyList<BankExceptionRecord>>> ListExceptionsAsync(PaymentQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.ListBankExceptionsAsync(cancellationToken));
 }

@@ -3,6 +3,7 @@ using Payments.Activities.Funds;
 using Payments.Activities.Merchants;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
+using Payments.Api.Queries;
 using Payments.Domain;
 
 namespace Payments.Api.Merchants;
@@ -64,8 +65,8 @@ internal static class MerchantEndpoints
             ? TypedResults.Ok(MerchantResponse.From(merchant))
             : ApiProblems.NotFound($"Merchant {merchantId} does not exist.");
 
-    private static async Task<Results<Ok<FundAccount>, ProblemHttpResult>> GetAccountAsync(string merchantId, FundAccountStore accounts, CancellationToken cancellationToken) =>
-        await accounts.GetAsync(merchantId, cancellationToken) is { } account
+    private static async Task<Results<Ok<FundAccount>, ProblemHttpResult>> GetAccountAsync(string merchantId, PaymentQueries queries, CancellationToken cancellationToken) =>
+        await queries.GetFundAccountAsync(merchantId, cancellationToken) is { } account
             ? TypedResults.Ok(account)
             : ApiProblems.NotFound($"Merchant {merchantId} does not exist.");
 }

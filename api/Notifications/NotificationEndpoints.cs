@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Notifications;
-using Payments.Activities.Orders;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
+using Payments.Api.Queries;
 using Payments.Api.Temporal;
 using Payments.Domain;
 
@@ -26,24 +26,24 @@ internal static class NotificationEndpoints
     }
 
     private static async Task<Results<Ok<NotificationStatusView>, ProblemHttpResult>> GetAsync(
-        string paymentId, ClaimsPrincipal user, PaymentQueries payments, NotificationStore notifications, CancellationToken cancellationToken)
+        string paymentId, ClaimsPrincipal user, PaymentQueries queries, CancellationToken cancellationToken)
     {
-        if (await CheckOwnerAsync(paymentId, user, payments, cancellationToken) is { } refused)
+        if (await CheckOwnerAsync(paymentId, user, queries, cancellationToken) is { } refused)
         {
             return refused;
         }
-        return TypedResults.Ok(await notifications.GetAsync(paymentId, cancellationToken));
+        return TypedResults.Ok(await queries.GetNotificationAsync(paymentId, cancellationToken));
     }
 
     /// <summary>One extra attempt now while PENDING; a new round of the schedule after GAVE_UP; 409 once delivered or acknowledged.</summary>
     private static async Task<Results<Accepted<NotificationCommandAccepted>, ProblemHttpResult>> RetryAsync(
-        string paymentId, PaymentQueries payments, NotificationStore notifications, PaymentWorkflows workflows, CancellationToken cancellationToken)
+        string paymentId, PaymentQueries queries, PaymentWorkflows workflows, CancellationToken cancellationToken)
     {
-        if (await payments.GetAsync(paymentId, cancellationToken) is not { } payment)
+        if (await queries.GetAsync(paymentId, cancellationToken) is not { } payment)
         {
             return ApiProblems.NotFound($"Payment {paymentId} does not exist.");
         }
-        var notification = await notifications.GetAsync(paymentId, cancellationToken);
+        var notification = await queries.GetNotificationAsync(paymentId, cancellationToken);
         switch (notification.Status)
         {
             case NotificationState.Pending:
@@ -59,13 +59,13 @@ internal static class NotificationEndpoints
     }
 
     private static async Task<Results<Accepted<NotificationCommandAccepted>, ProblemHttpResult>> AcknowledgeAsync(
-        string paymentId, ClaimsPrincipal user, PaymentQueries payments, NotificationStore notifications, PaymentWorkflows workflows, CancellationToken cancellationToken)
+        string paymentId, ClaimsPrincipal user, PaymentQueries queries, PaymentWorkflows workflows, CancellationToken cancellationToken)
     {
-        if (await CheckOwnerAsync(paymentId, user, payments, cancellationToken) is { } refused)
+        if (await CheckOwnerAsync(paymentId, user, queries, cancellationToken) is { } refused)
         {
             return refused;
         }
-        var status = (await notifications.GetAsync(paymentId, cancellationToken)).Status;
+        var status = (await queries.GetNotificationAsync(paymentId, cancellationToken)).Status;
         if (status != NotificationState.Pending)
         {
             return ApiProblems.Conflict($"The notification of payment {paymentId} is {WireName.Of(status)}, not PENDING.");
@@ -74,8 +74,8 @@ internal static class NotificationEndpoints
         return TypedResults.Accepted($"/api/payments/{paymentId}/notification", new NotificationCommandAccepted(paymentId, "acknowledge"));
     }
 
-    private static async Task<ProblemHttpResult?> CheckOwnerAsync(string paymentId, ClaimsPrincipal user, PaymentQueries payments, CancellationToken cancellationToken) =>
-        await payments.GetAsync(paymentId, cancellationToken) switch
+    private static async Task<ProblemHttpResult?> CheckOwnerAsync(string paymentId, ClaimsPrincipal user, PaymentQueries queries, CancellationToken cancellationToken) =>
+        await queries.GetAsync(paymentId, cancellationToken) switch
         {
             null => ApiProblems.NotFound($"Payment {paymentId} does not exist."),
             var payment when !user.MayRead(payment.MerchantId) => ApiProblems.Forbidden($"Payment {paymentId} belongs to another merchant."),

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Orders;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
+using Payments.Api.Queries;
 using Payments.Api.Temporal;
 using Payments.Domain;
 
@@ -32,6 +33,7 @@ internal static class PaymentEndpoints
         CreatePaymentRequest request,
         ClaimsPrincipal user,
         PaymentOrderStore store,
+        PaymentQueries queries,
         PaymentWorkflows workflows,
         Currencies currencies,
         CancellationToken cancellationToken)
@@ -56,10 +58,13 @@ internal static class PaymentEndpoints
             // Before the 201; on the 200 path it repairs a workflow a crash kept from starting (a failed start is 503, the order stays).
             await workflows.StartCompletionAsync(result.Order.PaymentId, result.Order.MerchantId, cancellationToken);
         }
+        // The answer is the one payment view, read after the insert (and the workflow's start).
+        var view = result.Outcome is CreatePaymentOutcome.Created or CreatePaymentOutcome.Existing
+            ? await queries.GetAsync(result.Order!.PaymentId, cancellationToken) : null;
         return result.Outcome switch
         {
-            CreatePaymentOutcome.Created => TypedResults.Created($"/api/payments/{result.Order!.PaymentId}", result.Order),
-            CreatePaymentOutcome.Existing => TypedResults.Ok(result.Order!),
+            CreatePaymentOutcome.Created => TypedResults.Created($"/api/payments/{view!.PaymentId}", view),
+            CreatePaymentOutcome.Existing => TypedResults.Ok(view!),
             CreatePaymentOutcome.Conflict => ApiProblems.Conflict(
                 $"merchantOrderNo {request.MerchantOrderNo} was already used for payment {result.Order!.PaymentId} with other fields."),
             _ => ApiProblems.Unprocessable(result.Refusal ?? "The payment was refused."),

@@ -1,4 +1,4 @@
-using Payments.Activities.Orders;
+using Payments.Api.Queries;
 using Payments.Api.Temporal;
 using Payments.Domain;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Activities.Reconciliation;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
+using Payments.Api.Queries;
 using Payments.Workflows;
 using Temporalio.Client;
 using Temporalio.Exceptions;
@@ -22,7 +23,7 @@ internal static class ReconciliationEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ReconciliationReport>>, ValidationProblem>> ListAsync(string? limit, ReconciliationReportStore reports, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<ReconciliationReport>>, ValidationProblem>> ListAsync(string? limit, PaymentQueries queries, CancellationToken cancellationToken)
     {
         var count = DefaultLimit;
         if (!string.IsNullOrEmpty(limit)
@@ -30,7 +31,7 @@ internal static class ReconciliationEndpoints
         {
             return new FieldErrors().Add("limit", $"limit must be an integer within 1..{ReconciliationReportStore.MaxListed}.").ToProblem()!;
         }
-        return TypedResults.Ok(await reports.ListRecentAsync(count, cancellationToken));
+        return TypedResults.Ok(await queries.ListReconciliationReportsAsync(count, cancellationToken));
     }
 
     /// <summary>Triggers the nightly schedule out of turn (skipped if a run is still going, as the schedule's overlap policy says).</summary>

@@ -3,6 +3,7 @@ using Payments.Activities;
 using Payments.Activities.Bank;
 using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
+using Payments.Api.Queries;
 using Payments.Domain;
 using Payments.Workflows;
 using Temporalio.Api.Enums.V1;

@@ -3,6 +3,7 @@ using Payments.Activities.Merchants;
 using Payments.Activities.Points;
 using Payments.Api.Auth;
 using Payments.Api.Problems;
+using Payments.Api.Queries;
 using Payments.Domain;
 
 namespace Payments.Api.Users;
@@ -40,8 +41,8 @@ internal static class UserEndpoints
             ? TypedResults.Ok(user)
             : ApiProblems.NotFound($"User {userId} does not exist.");
 
-    private static async Task<Results<Ok<PointsAccount>, ProblemHttpResult>> GetPointsAsync(string userId, PointsAccountStore accounts, CancellationToken cancellationToken) =>
-        await accounts.GetAsync(userId, cancellationToken) is { } account
+    private static async Task<Results<Ok<PointsAccount>, ProblemHttpResult>> GetPointsAsync(string userId, PaymentQueries queries, CancellationToken cancellationToken) =>
+        await queries.GetPointsAccountAsync(userId, cancellationToken) is { } account
             ? TypedResults.Ok(account)
             : ApiProblems.NotFound($"User {userId} does not exist.");
 }

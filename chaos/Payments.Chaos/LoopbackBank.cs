@@ -104,9 +104,9 @@ internal sealed class LoopbackBank : IAsyncDisposable
 
     private bool Signed(HttpContext context, byte[] message)
     {
-        var signed = long.TryParse(context.Request.Headers["X-Bank-Timestamp"], NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)
+        var signed = long.TryParse(context.Request.Headers[BankHeaders.Timestamp], NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)
             && (DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(timestamp)).Duration() <= SignatureWindow
-            && Signatures.Verify(PlatformClient.BankSecret, timestamp, message, context.Request.Headers["X-Bank-Signature"]);
+            && Signatures.Verify(PlatformClient.BankSecret, timestamp, message, context.Request.Headers[BankHeaders.Signature]);
         if (!signed)
         {
             Interlocked.Increment(ref _unsigned);

@@ -64,7 +64,8 @@ internal sealed class ArmedTimers(EngineClock clock)
         }
     }
 
-    private void EndWorkflowTask()
+    /// <summary>The current workflow task ended (an event says so, or a speculative task vanished): its timeout stops, time may skip.</summary>
+    public void EndWorkflowTask()
     {
         WorkflowTaskTimeout?.Cancel();
         if (_workflowTaskHoldsClock)

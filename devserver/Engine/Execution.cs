@@ -114,9 +114,7 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
                 SearchAttributes = historyEvent.WorkflowExecutionStartedEventAttributes.SearchAttributes?.Clone() ?? new SearchAttributes();
                 break;
             case HistoryEvent.AttributesOneofCase.WorkflowTaskScheduledEventAttributes:
-                var scheduled = historyEvent.WorkflowTaskScheduledEventAttributes;
-                WorkflowTask = new WorkflowTaskInfo(historyEvent.EventId, scheduled.Attempt, scheduled.TaskQueue.Name,
-                    scheduled.TaskQueue.Kind == TaskQueueKind.Sticky, historyEvent.EventTime.ToDateTime(), scheduled.StartToCloseTimeout.ToTimeSpan());
+                WorkflowTask = TaskScheduledBy(historyEvent);
                 break;
             case HistoryEvent.AttributesOneofCase.WorkflowTaskStartedEventAttributes:
                 WorkflowTask!.StartedEventId = historyEvent.EventId;
@@ -130,9 +128,10 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
             case HistoryEvent.AttributesOneofCase.WorkflowTaskFailedEventAttributes:
             case HistoryEvent.AttributesOneofCase.WorkflowTaskTimedOutEventAttributes:
                 var timedOutToStart = historyEvent.WorkflowTaskTimedOutEventAttributes?.TimeoutType == TimeoutType.ScheduleToStart;
-                // A reset fails the task at its point, but the reset run's next task is a first attempt.
-                var failedByReset = historyEvent.WorkflowTaskFailedEventAttributes?.Cause == WorkflowTaskFailedCause.ResetWorkflow;
-                NextWorkflowTaskAttempt = failedByReset ? 1 : timedOutToStart ? WorkflowTask!.Attempt : WorkflowTask!.Attempt + 1;
+                // A reset fails the task at its point, and a close refused for unseen events fails it to deliver them:
+                // either way the next task is a first attempt, as in Temporal.
+                var firstAttemptNext = historyEvent.WorkflowTaskFailedEventAttributes?.Cause is WorkflowTaskFailedCause.ResetWorkflow or WorkflowTaskFailedCause.UnhandledCommand;
+                NextWorkflowTaskAttempt = firstAttemptNext ? 1 : timedOutToStart ? WorkflowTask!.Attempt : WorkflowTask!.Attempt + 1;
                 StickyQueue = null;
                 EndWorkflowTask();
                 break;
@@ -208,6 +207,10 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
                 break;
             case HistoryEvent.AttributesOneofCase.WorkflowPropertiesModifiedEventAttributes:
                 MergeMemo(historyEvent.WorkflowPropertiesModifiedEventAttributes.UpsertedMemo);
+                break;
+            case HistoryEvent.AttributesOneofCase.WorkflowExecutionUpdateAdmittedEventAttributes:
+                var admitted = historyEvent.WorkflowExecutionUpdateAdmittedEventAttributes.Request;
+                Updates[admitted.Meta.UpdateId] = new UpdateInfo(admitted.Meta.UpdateId, admitted, admittedInHistory: true);
                 break;
             case HistoryEvent.AttributesOneofCase.WorkflowExecutionUpdateAcceptedEventAttributes:
                 var accepted = historyEvent.WorkflowExecutionUpdateAcceptedEventAttributes;
@@ -318,6 +321,23 @@ internal sealed class Execution(WorkflowChain chain, string runId, EngineClock c
     }
 
     private void EndWorkflowTask() => WorkflowTask = null;
+
+    private static WorkflowTaskInfo TaskScheduledBy(HistoryEvent scheduledEvent)
+    {
+        var scheduled = scheduledEvent.WorkflowTaskScheduledEventAttributes;
+        return new WorkflowTaskInfo(scheduledEvent.EventId, scheduled.Attempt, scheduled.TaskQueue.Name,
+            scheduled.TaskQueue.Kind == TaskQueueKind.Sticky, scheduledEvent.EventTime.ToDateTime(), scheduled.StartToCloseTimeout.ToTimeSpan());
+    }
+
+    /// <summary>A speculative workflow task: pending like any other, its <paramref name="scheduledEvent"/> kept out of the history.</summary>
+    public void BeginSpeculativeTask(HistoryEvent scheduledEvent)
+    {
+        WorkflowTask = TaskScheduledBy(scheduledEvent);
+        WorkflowTask.Unwritten.Add(scheduledEvent);
+    }
+
+    /// <summary>A speculative task whose worker only rejected updates vanishes, as if it never was.</summary>
+    public void DiscardSpeculativeTask() => EndWorkflowTask();
 
     private void Close(HistoryEvent closeEvent, WorkflowExecutionStatus status)
     {

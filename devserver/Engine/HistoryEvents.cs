@@ -212,6 +212,10 @@ internal sealed class HistoryEvents(EngineClock clock)
     public HistoryEvent RequestCancelExternalWorkflowExecutionFailed(RequestCancelExternalWorkflowExecutionFailedEventAttributes attributes) =>
         New(EventType.RequestCancelExternalWorkflowExecutionFailed, historyEvent => historyEvent.RequestCancelExternalWorkflowExecutionFailedEventAttributes = attributes);
 
+    public HistoryEvent WorkflowExecutionUpdateAdmitted(Temporalio.Api.Update.V1.Request request, UpdateAdmittedEventOrigin origin) =>
+        New(EventType.WorkflowExecutionUpdateAdmitted, historyEvent => historyEvent.WorkflowExecutionUpdateAdmittedEventAttributes =
+            new WorkflowExecutionUpdateAdmittedEventAttributes { Request = request, Origin = origin });
+
     public HistoryEvent WorkflowExecutionUpdateAccepted(WorkflowExecutionUpdateAcceptedEventAttributes attributes) =>
         New(EventType.WorkflowExecutionUpdateAccepted, historyEvent => historyEvent.WorkflowExecutionUpdateAcceptedEventAttributes = attributes);
 

@@ -11,6 +11,7 @@ internal sealed class HistoryWriter(TemporalEngine engine)
     /// <summary>Appends an event to the history and applies it to the run; answers its event id.</summary>
     public static long Append(Execution run, HistoryEvent historyEvent, Mutation mutation)
     {
+        KeepSpeculativeTask(run, mutation);
         historyEvent.EventId = run.NextEventId;
         run.History.Add(historyEvent);
         run.HistorySizeBytes += historyEvent.CalculateSize();
@@ -27,6 +28,7 @@ internal sealed class HistoryWriter(TemporalEngine engine)
     /// </summary>
     public long AddExternal(Execution run, HistoryEvent historyEvent, Mutation mutation, bool scheduleTask = true)
     {
+        KeepSpeculativeTask(run, mutation);
         long eventId;
         if (run.WorkflowTask is { IsStarted: true })
         {
@@ -67,6 +69,27 @@ internal sealed class HistoryWriter(TemporalEngine engine)
         mutation.Touch(run);
         run.NotifyChanged();
         return true;
+    }
+
+    /// <summary>
+    /// Writes a pending speculative task's events, making it a normal task, as Temporal converts one as soon as anything
+    /// else is written while it is pending (or its outcome must be kept). The run's state already reflects them, and their
+    /// ids are the next ones because nothing was written since they were made.
+    /// </summary>
+    public static void KeepSpeculativeTask(Execution run, Mutation mutation)
+    {
+        if (run.WorkflowTask is not { IsSpeculative: true } task)
+        {
+            return;
+        }
+        foreach (var unwritten in task.Unwritten)
+        {
+            run.History.Add(unwritten);
+            run.HistorySizeBytes += unwritten.CalculateSize();
+        }
+        task.Unwritten.Clear();
+        mutation.Touch(run);
+        run.NotifyChanged();
     }
 
     private static void Apply(Execution run, HistoryEvent historyEvent)

@@ -25,6 +25,14 @@ internal sealed class WorkflowTaskInfo(long scheduledEventId, int attempt, strin
     public DateTime StartedTime { get; set; }
 
     public bool IsStarted => StartedEventId != 0;
+
+    /// <summary>
+    /// A speculative task's scheduled and started events, not yet in the history: Temporal writes them only when the
+    /// task's outcome must be kept (see <see cref="HistoryWriter.KeepSpeculativeTask"/>). Empty for a normal task.
+    /// </summary>
+    public List<HistoryEvent> Unwritten { get; } = [];
+
+    public bool IsSpeculative => Unwritten.Count > 0;
 }
 
 /// <summary>A scheduled activity: its command attributes and the progress of its current attempt.</summary>

@@ -5,11 +5,14 @@ using Temporalio.Api.Update.V1;
 namespace Payments.DevServer.Engine;
 
 /// <summary>One workflow update: admitted, delivered to the worker with each workflow task until it is accepted or rejected, then completed.</summary>
-internal sealed class UpdateInfo(string id, Request request)
+internal sealed class UpdateInfo(string id, Request request, bool admittedInHistory = false)
 {
     public string Id { get; } = id;
 
     public Request Request { get; } = request;
+
+    /// <summary>Admitted by an event (a reset re-applied it): the worker reads the request there, not in a message.</summary>
+    public bool AdmittedInHistory { get; } = admittedInHistory;
 
     public UpdateWorkflowExecutionLifecycleStage Stage { get; private set; } = UpdateWorkflowExecutionLifecycleStage.Admitted;
 

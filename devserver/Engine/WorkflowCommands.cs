@@ -6,7 +6,14 @@ using Temporalio.Api.History.V1;
 namespace Payments.DevServer.Engine;
 
 /// <summary>Why a workflow task's commands are refused: the task fails with this cause and message.</summary>
-internal sealed record BadCommand(WorkflowTaskFailedCause Cause, string Message);
+internal sealed record BadCommand(WorkflowTaskFailedCause Cause, string Message)
+{
+    /// <summary>A close command while events wait unseen: Temporal refuses it with the cause's bare name, which the SDK matches.</summary>
+    public static readonly BadCommand UnhandledEvents = new(WorkflowTaskFailedCause.UnhandledCommand, "");
+
+    /// <summary>Temporal's words for the refusal, both in the failure event and in the completion's InvalidArgument.</summary>
+    public string Answer => Message.Length == 0 ? Cause.ToString() : $"{Cause}: {Message}";
+}
 
 /// <summary>
 /// The commands of a completed workflow task: all validated before any is applied (so a refused completion leaves no
@@ -31,6 +38,10 @@ internal sealed class WorkflowCommands(TemporalEngine engine)
 
     private BadCommand? ValidateOne(Execution run, Command command)
     {
+        if (run.Buffered.Count > 0 && IsCloseCommand(command))
+        {
+            return BadCommand.UnhandledEvents;
+        }
         switch (command.CommandType)
         {
             case CommandType.ScheduleActivityTask:

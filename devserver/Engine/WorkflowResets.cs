@@ -9,7 +9,7 @@ namespace Payments.DevServer.Engine;
 /// <summary>
 /// Reset, as Temporal's history service does it: a new run of the chain whose history is the base run's up to the
 /// chosen workflow task, that task failed with cause ResetWorkflow, the current run terminated with the reset's
-/// reason, and the signals that came after the point re-applied unless excluded.
+/// reason, and the signals and updates that came after the point re-applied unless excluded.
 /// </summary>
 internal sealed class WorkflowResets(TemporalEngine engine)
 {
@@ -113,16 +113,24 @@ internal sealed class WorkflowResets(TemporalEngine engine)
         return excluded;
     }
 
-    /// <summary>Signals arrive again as signals, in their order (updates are not re-applied here yet).</summary>
+    /// <summary>
+    /// Signals arrive again as signals and updates as admitted updates (each one admitted or accepted after the point,
+    /// an accepted one only if its event holds the request), in their order, as Temporal's resetter re-applies them.
+    /// </summary>
     private void Reapply(Execution resetRun, List<HistoryEvent> events, HashSet<ResetReapplyExcludeType> excluded, Mutation mutation)
     {
-        if (excluded.Contains(ResetReapplyExcludeType.Signal))
+        var signals = !excluded.Contains(ResetReapplyExcludeType.Signal);
+        var updates = !excluded.Contains(ResetReapplyExcludeType.Update);
+        foreach (var historyEvent in events)
         {
-            return;
-        }
-        foreach (var signal in events.Select(historyEvent => historyEvent.WorkflowExecutionSignaledEventAttributes).OfType<WorkflowExecutionSignaledEventAttributes>())
-        {
-            HistoryWriter.Append(resetRun, engine.Events.WorkflowExecutionSignaled(signal.SignalName, signal.Input, signal.Identity, signal.Header, signal.RequestId, signal.ExternalWorkflowExecution), mutation);
+            if (signals && historyEvent.WorkflowExecutionSignaledEventAttributes is { } signal)
+            {
+                HistoryWriter.Append(resetRun, engine.Events.WorkflowExecutionSignaled(signal.SignalName, signal.Input, signal.Identity, signal.Header, signal.RequestId, signal.ExternalWorkflowExecution), mutation);
+            }
+            else if (updates && (historyEvent.WorkflowExecutionUpdateAdmittedEventAttributes?.Request ?? historyEvent.WorkflowExecutionUpdateAcceptedEventAttributes?.AcceptedRequest) is { } update)
+            {
+                HistoryWriter.Append(resetRun, engine.Events.WorkflowExecutionUpdateAdmitted(update, UpdateAdmittedEventOrigin.Reapply), mutation);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ using Temporalio.Api.Enums.V1;
 using Temporalio.Api.Failure.V1;
 using Temporalio.Api.History.V1;
 using Temporalio.Api.TaskQueue.V1;
+using Temporalio.Api.Update.V1;
 using Temporalio.Api.WorkflowService.V1;
 
 namespace Payments.DevServer.Engine;
@@ -25,16 +26,33 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
 
     public void Schedule(Execution run, Mutation mutation)
     {
+        HistoryWriter.Append(run, engine.Events.WorkflowTaskScheduled(NextQueue(run), run.Started.WorkflowTaskTimeout, run.NextWorkflowTaskAttempt), mutation);
+        Arm(run);
+    }
+
+    /// <summary>
+    /// The task that brings an update to an idle workflow: speculative, as Temporal's; its events are written only if
+    /// its outcome is kept (see <see cref="ChangesNothing"/>), so an update the workflow rejects leaves no trace.
+    /// </summary>
+    public void ScheduleForUpdate(Execution run, Mutation mutation)
+    {
+        var scheduled = engine.Events.WorkflowTaskScheduled(NextQueue(run), run.Started.WorkflowTaskTimeout, 1);
+        scheduled.EventId = run.NextEventId;
+        run.BeginSpeculativeTask(scheduled);
+        Arm(run);
+    }
+
+    /// <summary>The sticky queue while its worker still polls it, else the workflow's own queue.</summary>
+    private TaskQueue NextQueue(Execution run)
+    {
         var normal = run.Started.TaskQueue.Name;
         if (run.StickyQueue is { } sticky && !(engine.Queues.Find(run.Namespace.Name, sticky, TaskQueueType.Workflow)?.HasRecentPoller(StickyPollerWindow) ?? false))
         {
             run.StickyQueue = null;
         }
-        var queue = run.StickyQueue is null
+        return run.StickyQueue is null
             ? new TaskQueue { Name = normal, Kind = TaskQueueKind.Normal }
             : new TaskQueue { Name = run.StickyQueue, Kind = TaskQueueKind.Sticky, NormalName = normal };
-        HistoryWriter.Append(run, engine.Events.WorkflowTaskScheduled(queue, run.Started.WorkflowTaskTimeout, run.NextWorkflowTaskAttempt), mutation);
-        Arm(run);
     }
 
     /// <summary>Puts a scheduled workflow task on its queue, or times a started one (used live and on restore).</summary>
@@ -113,11 +131,22 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
                 return null;
             }
             var started = engine.Events.WorkflowTaskStarted(task.ScheduledEventId, request.Identity, run.HistorySizeBytes, engine.HistoryLimits.SuggestContinueAsNew(run));
-            HistoryWriter.Append(run, started, mutation);
+            if (task.IsSpeculative)
+            {
+                started.EventId = task.ScheduledEventId + 1;
+                task.Unwritten.Add(started);
+                task.StartedEventId = started.EventId;
+                task.StartedTime = started.EventTime.ToDateTime();
+            }
+            else
+            {
+                HistoryWriter.Append(run, started, mutation);
+            }
             Arm(run);
             var from = task.Sticky && run.PreviousStartedEventId > 0 ? (int)run.PreviousStartedEventId : 0;
             var history = new History();
             history.Events.AddRange(run.History.Skip(from));
+            history.Events.AddRange(task.Unwritten.Select(unwritten => unwritten.Clone()));
             return new PollWorkflowTaskQueueResponse
             {
                 Messages = { WorkflowUpdates.RequestMessages(run, started.EventId) },
@@ -160,17 +189,25 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
     public async Task<RespondWorkflowTaskCompletedResponse> CompleteAsync(RespondWorkflowTaskCompletedRequest request)
     {
         var (chain, token) = ResolveToken(request.TaskToken);
-        await engine.MutateAsync(chain, mutation =>
+        var response = new RespondWorkflowTaskCompletedResponse();
+        var refusal = await engine.MutateAsync(chain, mutation =>
         {
             var task = StartedTask(chain, token, out var run);
-            Complete(run, task, request, mutation);
-            return true;
+            return Complete(run, task, request, response, mutation);
         });
-        return new RespondWorkflowTaskCompletedResponse();
+        // As Temporal: the failure is recorded and the next task scheduled, then the worker hears why; on "UnhandledCommand"
+        // the SDK drops its cached run and replays the next task, which carries the events it had not seen.
+        return refusal is null ? response : throw TemporalErrors.InvalidArgument(refusal.Answer);
     }
 
-    private void Complete(Execution run, WorkflowTaskInfo task, RespondWorkflowTaskCompletedRequest request, Mutation mutation)
+    /// <summary>Applies a completion; answers the refusal when its commands were refused (the task failed instead).</summary>
+    private BadCommand? Complete(Execution run, WorkflowTaskInfo task, RespondWorkflowTaskCompletedRequest request, RespondWorkflowTaskCompletedResponse response, Mutation mutation)
     {
+        if (engine.Commands.Validate(run, request.Commands) is { } refusal)
+        {
+            Fail(run, task, refusal.Cause, new Failure { Message = refusal.Answer, ServerFailureInfo = new ServerFailureInfo { NonRetryable = true } }, request.Identity, mutation);
+            return refusal;
+        }
         if (request.StickyAttributes?.WorkerTaskQueue?.Name is { Length: > 0 } sticky)
         {
             run.StickyQueue = sticky;
@@ -180,12 +217,12 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
         {
             run.StickyQueue = null;
         }
-        var badCommand = engine.Commands.Validate(run, request.Commands);
-        if (badCommand is not null || (run.Buffered.Count > 0 && request.Commands.Any(WorkflowCommands.IsCloseCommand)))
+        if (task.IsSpeculative && ChangesNothing(run, request))
         {
-            Fail(run, task, badCommand?.Cause ?? WorkflowTaskFailedCause.UnhandledCommand,
-                new Failure { Message = badCommand?.Message ?? "Workflow has unhandled events; the close command is rejected." }, request.Identity, mutation);
-            return;
+            Discard(run, request, mutation);
+            // The SDK rolls its history back to the last task it completed, dropping the speculative task's events.
+            response.ResetHistoryEventId = run.PreviousStartedEventId;
+            return null;
         }
         var completedEventId = HistoryWriter.Append(run, engine.Events.WorkflowTaskCompleted(new WorkflowTaskCompletedEventAttributes
         {
@@ -223,7 +260,7 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
             engine.Updates.ApplyMessage(run, message, mutation);
         }
         // An update that arrived while this task ran still waits for the worker.
-        needsTask |= run.Updates.Values.Any(update => update.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted);
+        needsTask |= WorkflowUpdates.AwaitingDelivery(run).Any();
         if (run.IsRunning && engine.HistoryLimits.Exceeded(run) is { } reason)
         {
             engine.Lifecycle.Terminate(run, reason, mutation);
@@ -231,6 +268,36 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
         if (run.IsRunning && (HistoryWriter.FlushBuffered(run, mutation) | needsTask))
         {
             Schedule(run, mutation);
+        }
+        engine.Queries.ReleaseParked(run);
+        return null;
+    }
+
+    /// <summary>
+    /// Temporal drops a speculative task whose answer has no commands and only rejects updates, provided the worker saw
+    /// no events since its last completed task, or says it copes with seeing them again and they are few (at most
+    /// Temporal's DiscardSpeculativeWorkflowTaskMaximumEventsCount, 10).
+    /// </summary>
+    private static bool ChangesNothing(Execution run, RespondWorkflowTaskCompletedRequest request)
+    {
+        var eventsSinceLastTask = run.NextEventId - (run.PreviousStartedEventId + 2);
+        var eventsAllowed = request.Capabilities?.DiscardSpeculativeWorkflowTaskWithEvents == true ? 10 : 0;
+        return request.Commands.Count == 0 && !request.ForceCreateNewWorkflowTask && eventsSinceLastTask <= eventsAllowed
+            && request.Messages.All(message => message.Body.Is(Rejection.Descriptor));
+    }
+
+    /// <summary>A speculative task that only rejected updates: the rejections answer their callers and the task vanishes.</summary>
+    private void Discard(Execution run, RespondWorkflowTaskCompletedRequest request, Mutation mutation)
+    {
+        foreach (var rejection in request.Messages)
+        {
+            engine.Updates.ApplyMessage(run, rejection, mutation);
+        }
+        run.DiscardSpeculativeTask();
+        run.Armed.EndWorkflowTask();
+        if (WorkflowUpdates.AwaitingDelivery(run).Any())
+        {
+            ScheduleForUpdate(run, mutation);
         }
         engine.Queries.ReleaseParked(run);
     }
@@ -260,8 +327,9 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
     {
         HistoryWriter.Append(run, engine.Events.WorkflowTaskFailed(task, cause, failure, identity), mutation);
         HistoryWriter.FlushBuffered(run, mutation);
-        // Attempts after the second wait a little, as Temporal backs off a workflow task that keeps failing.
-        var backoff = task.Attempt < 2 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(10 * (task.Attempt - 1), 600));
+        // Attempts after the second wait a little, as Temporal backs off a workflow task that keeps failing; unseen events
+        // are delivered at once.
+        var backoff = task.Attempt < 2 || cause == WorkflowTaskFailedCause.UnhandledCommand ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(10 * (task.Attempt - 1), 600));
         if (backoff == TimeSpan.Zero)
         {
             Schedule(run, mutation);

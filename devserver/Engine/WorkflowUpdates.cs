@@ -49,7 +49,7 @@ internal sealed class WorkflowUpdates(TemporalEngine engine)
         run.Updates[updateId] = admitted;
         if (run.WorkflowTask is null && run.Armed.WorkflowTaskDelay is null)
         {
-            engine.WorkflowTasks.Schedule(run, mutation);
+            engine.WorkflowTasks.ScheduleForUpdate(run, mutation);
         }
         return admitted;
     }
@@ -97,10 +97,13 @@ internal sealed class WorkflowUpdates(TemporalEngine engine)
         }
     }
 
+    /// <summary>The updates the worker has still to answer, each delivered as a request message with every workflow task.</summary>
+    public static IEnumerable<UpdateInfo> AwaitingDelivery(Execution run) =>
+        run.Updates.Values.Where(update => update.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted && !update.AdmittedInHistory);
+
     /// <summary>The protocol messages a workflow task carries: every update not yet accepted or rejected.</summary>
     public static IEnumerable<Message> RequestMessages(Execution run, long startedEventId) =>
-        run.Updates.Values
-            .Where(update => update.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted)
+        AwaitingDelivery(run)
             .Select(update => new Message
             {
                 Id = $"{update.Id}/request",
@@ -120,7 +123,8 @@ internal sealed class WorkflowUpdates(TemporalEngine engine)
                 ProtocolInstanceId = message.ProtocolInstanceId,
                 AcceptedRequestMessageId = acceptance.AcceptedRequestMessageId,
                 AcceptedRequestSequencingEventId = acceptance.AcceptedRequestSequencingEventId,
-                AcceptedRequest = acceptance.AcceptedRequest ?? update?.Request,
+                // As in Temporal, an update admitted by an event has its request there, not again here.
+                AcceptedRequest = update?.AdmittedInHistory == true ? null : acceptance.AcceptedRequest ?? update?.Request,
             }), mutation);
         }
         else if (message.Body.TryUnpack(out Rejection rejection))

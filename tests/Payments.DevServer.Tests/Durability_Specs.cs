@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Temporalio.Client;
 using Temporalio.Worker;
 
@@ -16,7 +13,7 @@ public sealed class Durability_Specs : IDisposable
     [Fact]
     public async Task KilledServer_RestartedOnSameFile_WorkflowWaitingOnSignalCompletes()
     {
-        var port = FreePort();
+        var port = DurableServerProcess.FreePort();
         var queue = TestQueues.Unique();
         var id = Guid.NewGuid().ToString();
         using (var first = await StartServerAsync(port))
@@ -47,7 +44,7 @@ public sealed class Durability_Specs : IDisposable
     [Fact]
     public async Task KilledServer_RestartedOnSameFile_PendingTimerFires()
     {
-        var port = FreePort();
+        var port = DurableServerProcess.FreePort();
         var queue = TestQueues.Unique();
         var id = Guid.NewGuid().ToString();
         using (var first = await StartServerAsync(port))
@@ -76,7 +73,7 @@ public sealed class Durability_Specs : IDisposable
     [Fact]
     public async Task KilledServer_RestartedOnSameFile_ActivityInFlightIsRetried()
     {
-        var port = FreePort();
+        var port = DurableServerProcess.FreePort();
         var queue = TestQueues.Unique();
         var id = Guid.NewGuid().ToString();
         using (var first = await StartServerAsync(port))
@@ -111,45 +108,7 @@ public sealed class Durability_Specs : IDisposable
         return description.PendingActivities.Any(a => a.State == Temporalio.Api.Enums.V1.PendingActivityState.Started);
     }
 
-    private sealed class ServerProcess(Process process) : IDisposable
-    {
-        /// <summary>SIGKILL: no shutdown code runs.</summary>
-        public void Kill()
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                Kill();
-            }
-            process.Dispose();
-        }
-    }
-
-    private async Task<ServerProcess> StartServerAsync(int port)
-    {
-        var process = Process.Start(new ProcessStartInfo(TemporalDevServer.ExecutablePath)
-        {
-            ArgumentList = { "--port", port.ToString(), "--db-filename", DatabaseFile, "--headless" }, // no Web UI: it would take 8233
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        var server = new ServerProcess(process);
-        var line = await process.StandardOutput.ReadLineAsync();
-        Assert.Contains("listening", line, StringComparison.Ordinal);
-        return server;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private Task<DurableServerProcess> StartServerAsync(int port) => DurableServerProcess.StartAsync(port, DatabaseFile);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -4,7 +4,7 @@ using Temporalio.Worker;
 
 namespace Payments.DevServer.Tests;
 
-/// <summary>Signals that came after the reset point arrive again in the reset run, as Temporal re-applies them; excluded kinds do not.</summary>
+/// <summary>Signals and updates that came after the reset point arrive again in the reset run, as Temporal re-applies them; excluded kinds do not.</summary>
 [Collection(InProcessGroup.Name)]
 public class ResetReapply_Specs(InProcessServerFixture server)
 {
@@ -24,6 +24,29 @@ public class ResetReapply_Specs(InProcessServerFixture server)
             await reset.SignalAsync(wf => wf.AddAsync("c"));
             Assert.Equal("a,b,c", await reset.GetResultAsync<string>());
         });
+    }
+
+    [Fact]
+    public async Task Reset_UpdatesAfterThePoint_AreReappliedAsAdmitted()
+    {
+        var queue = TestQueues.Unique();
+        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<UpdatableWorkflow>());
+        var (total, history) = await worker.ExecuteAsync(async () =>
+        {
+            var handle = await server.Client.StartWorkflowAsync((UpdatableWorkflow wf) => wf.RunAsync(), new(Guid.NewGuid().ToString(), queue));
+            await handle.ExecuteUpdateAsync(wf => wf.AddAsync(5));
+            await handle.ExecuteUpdateAsync(wf => wf.AddAsync(7));
+            var newRunId = await handle.ResetAsync((await handle.CompletedWorkflowTasksAsync())[0]);
+            var reset = server.Client.GetWorkflowHandle<UpdatableWorkflow>(handle.Id, runId: newRunId);
+            await reset.SignalAsync(wf => wf.FinishAsync());
+            return (await reset.GetResultAsync<int>(), await reset.FetchHistoryAsync());
+        });
+        Assert.Equal(12, total);
+        var admitted = history.Events.Where(historyEvent => historyEvent.EventType == EventType.WorkflowExecutionUpdateAdmitted).Select(historyEvent => historyEvent.WorkflowExecutionUpdateAdmittedEventAttributes).ToList();
+        Assert.Equal([UpdateAdmittedEventOrigin.Reapply, UpdateAdmittedEventOrigin.Reapply], admitted.Select(attributes => attributes.Origin));
+        Assert.Equal(2, history.Events.Count(historyEvent => historyEvent.EventType == EventType.WorkflowExecutionUpdateCompleted));
+        var replay = await new WorkflowReplayer(new WorkflowReplayerOptions().AddWorkflow<UpdatableWorkflow>()).ReplayWorkflowAsync(history);
+        Assert.Null(replay.ReplayFailure);
     }
 
     [Fact]

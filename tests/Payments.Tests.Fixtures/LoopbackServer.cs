@@ -13,7 +13,8 @@ public sealed record ReceivedRequest(string Path, IReadOnlyDictionary<string, st
 
 /// <summary>
 /// The one stand-in for the outside world (a merchant's notify URL, the bank): a real HTTP server on a free loopback
-/// port (Kestrel), answering with the test's handler and keeping every request it received, in order.
+/// port (Kestrel), answering with the test's handler (which may read the body again) and keeping every request it received,
+/// in order.
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable, IDisposable
 {
@@ -34,12 +35,16 @@ public sealed class LoopbackServer : IAsyncDisposable, IDisposable
         var server = new LoopbackServer(builder.Build());
         server._app.Run(async context =>
         {
-            using var body = new MemoryStream();
+            var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
             server.Received.Enqueue(new ReceivedRequest(
                 context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray()));
+            // The handler reads the body again, from the start.
+            body.Position = 0;
+            context.Request.Body = body;
+            context.Response.RegisterForDispose(body);
             await handler(context);
         });
         server._app.Start();

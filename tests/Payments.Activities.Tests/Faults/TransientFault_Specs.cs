@@ -95,12 +95,12 @@ public sealed class TransientFault_Specs(ParticipantsFixture fixture) : IClassFi
 
         var failure = await Assert.ThrowsAsync<PostgresException>(() => _environment.RunAsync(() => activities.MoveStatusAsync(move)));
         Assert.True(failure.IsTransient);
-        Assert.Equal(PaymentStatus.Processing, (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!.Status);
+        Assert.Equal(PaymentStatus.Processing, (await fixture.OrderStateAsync(order.PaymentId)).Status);
         await _faults.HealAsync(order.PaymentId);
         await _environment.RunAsync(() => activities.MoveStatusAsync(move));
         await _environment.RunAsync(() => activities.MoveStatusAsync(move));
 
-        var view = (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!;
-        Assert.Equal((PaymentStatus.Paid, PaymentStep.PostingVoucher), (view.Status, view.Step));
+        var state = await fixture.OrderStateAsync(order.PaymentId);
+        Assert.Equal((PaymentStatus.Paid, PaymentStep.PostingVoucher), (state.Status, state.Step));
     }
 }

@@ -20,24 +20,17 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
     private static readonly DateTimeOffset AttemptAt = new(2026, 11, 23, 12, 0, 5, TimeSpan.Zero);
     private readonly ActivityEnvironment _environment = new();
     private LoopbackServer _merchant = null!;
-    private ServiceProvider _services = null!;
 
     public Task InitializeAsync()
     {
         _merchant = LoopbackServer.Start(AnswerAsync);
-        // The contract's 10 s timeout, shortened for the timeout spec only: the same client, configured by the test's host.
-        _services = fixture.BuildServices(configure: services =>
-            services.AddHttpClient(NotificationActivities.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(1)));
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _merchant.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _merchant.DisposeAsync();
 
-    private NotificationActivities Activities => _services.GetRequiredService<NotificationActivities>();
+    /// <summary>With the contract's 10 s timeout: a loopback answer slowed by a loaded machine is still an answer.</summary>
+    private NotificationActivities Activities => fixture.Get<NotificationActivities>();
 
     [Fact]
     public async Task Attempt_MerchantAnswersSuccess_DeliveredWithContractBodyAndVerifiableSignature()
@@ -86,8 +79,12 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
     public async Task Attempt_MerchantNeverAnswers_RecordedAsTimeout()
     {
         var (request, _) = await NewRequestAsync("/hang");
+        // The endpoint answers never (it waits for the client to give up), so the timeout is shortened for this spec only:
+        // the same client, configured by the test's host.
+        await using var impatient = fixture.BuildServices(configure: services =>
+            services.AddHttpClient(NotificationActivities.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(1)));
 
-        var attempt = await _environment.RunAsync(() => Activities.AttemptNotificationAsync(request));
+        var attempt = await _environment.RunAsync(() => impatient.GetRequiredService<NotificationActivities>().AttemptNotificationAsync(request));
 
         Assert.Equal((null, NotificationOutcome.Timeout), (attempt.HttpStatus, attempt.Outcome));
     }
@@ -136,7 +133,7 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task RecordOutcome_PendingThenDelivered_ShownInStatusAndPaymentView()
+    public async Task RecordOutcome_PendingThenDelivered_ShownInStatus()
     {
         var (request, _) = await NewRequestAsync("/success");
         var next = AttemptAt.AddMinutes(4);
@@ -148,7 +145,6 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
 
         Assert.Equal((NotificationState.Pending, next), (pending.Status, pending.NextAttemptAt));
         Assert.Equal((NotificationState.Delivered, null), (delivered.Status, delivered.NextAttemptAt));
-        Assert.Equal(NotificationState.Delivered, (await fixture.Get<PaymentQueries>().GetAsync(request.PaymentId))!.Notification);
     }
 
     [Fact]

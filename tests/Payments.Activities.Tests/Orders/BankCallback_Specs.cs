@@ -22,8 +22,8 @@ public sealed class BankCallback_Specs(ParticipantsFixture fixture) : IClassFixt
         var result = await Orders.RecordBankResultAsync(Callback(order));
 
         Assert.Equal(new BankCallbackResult(BankCallbackOutcome.Recorded, new RecordedBankResult("B-1", BankResult.Success, PaidAt), Status: PaymentStatus.Created), result);
-        var view = (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!;
-        Assert.Equal((PaymentStatus.Created, "B-1", PaidAt, PaymentStep.WaitingForBank), (view.Status, view.BankTxnId, view.PaidAt, view.Step));
+        var state = await fixture.OrderStateAsync(order.PaymentId);
+        Assert.Equal((PaymentStatus.Created, "B-1", PaidAt, PaymentStep.WaitingForBank), (state.Status, state.BankTxnId, state.PaidAt, state.Step));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class BankCallback_Specs(ParticipantsFixture fixture) : IClassFixt
         var result = await Orders.RecordBankResultAsync(Callback(order) with { PaidAt = null });
 
         Assert.InRange(result.Recorded!.PaidAt!.Value, before, DateTimeOffset.UtcNow.AddSeconds(5));
-        Assert.Equal(result.Recorded.PaidAt, (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!.PaidAt);
+        Assert.Equal(result.Recorded.PaidAt, (await fixture.OrderStateAsync(order.PaymentId)).PaidAt);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class BankCallback_Specs(ParticipantsFixture fixture) : IClassFixt
         Assert.Equal(BankCallbackOutcome.ClosedUnpaid, failed.Outcome);
         var kept = Assert.Single(await Orders.ListBankExceptionsAsync(), e => e.PaymentId == order.PaymentId);
         Assert.Equal(LateDebitRefundStatus.Pending, kept.RefundStatus);
-        Assert.Equal((PaymentStatus.Closed, null), ((await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!.Status, (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!.BankTxnId));
+        Assert.Equal((PaymentStatus.Closed, null), ((await fixture.OrderStateAsync(order.PaymentId)).Status, (await fixture.OrderStateAsync(order.PaymentId)).BankTxnId));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class BankCallback_Specs(ParticipantsFixture fixture) : IClassFixt
         var other = await Orders.RecordBankResultAsync(Callback(order) with { BankTxnId = "B-2" });
 
         Assert.Equal(BankCallbackOutcome.Conflict, other.Outcome);
-        Assert.Equal("B-1", (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!.BankTxnId);
+        Assert.Equal("B-1", (await fixture.OrderStateAsync(order.PaymentId)).BankTxnId);
     }
 
     [Fact]
@@ -132,8 +132,8 @@ public sealed class BankCallback_Specs(ParticipantsFixture fixture) : IClassFixt
         var kept = Assert.Single(await Orders.ListBankExceptionsAsync(), e => e.Id == result.BankExceptionId);
         Assert.Equal((order.PaymentId, "B-odd", order.Amount + 1, "CNY"), (kept.PaymentId, kept.BankTxnId, kept.Amount, kept.Currency));
         Assert.False(string.IsNullOrWhiteSpace(kept.Reason));
-        var view = (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!;
-        Assert.Equal((PaymentStatus.Created, null), (view.Status, view.BankTxnId));
+        var state = await fixture.OrderStateAsync(order.PaymentId);
+        Assert.Equal((PaymentStatus.Created, null), (state.Status, state.BankTxnId));
     }
 
     [Fact]
@@ -147,12 +147,12 @@ public sealed class BankCallback_Specs(ParticipantsFixture fixture) : IClassFixt
         Assert.Contains(await Orders.ListBankExceptionsAsync(), e => e.Id == result.BankExceptionId && e.Currency == "USD");
     }
 
-    private async Task<PaymentView> NewOrderAsync()
+    private async Task<PaymentFacts> NewOrderAsync()
     {
         var merchantId = (await fixture.CreateMerchantAsync()).Merchant.MerchantId;
         return await fixture.CreatePaymentAsync(merchantId, (await fixture.CreateUserAsync()).UserId);
     }
 
-    private static BankCallback Callback(PaymentView order) =>
+    private static BankCallback Callback(PaymentFacts order) =>
         new(order.PaymentId, "B-1", order.Amount, order.Currency, BankResult.Success, PaidAt);
 }

@@ -40,8 +40,8 @@ public sealed class OrderActivities_Specs(ParticipantsFixture fixture) : IClassF
 
         await _environment.RunAsync(() => Activities.MoveStatusAsync(new StatusMove(order.PaymentId, PaymentStatus.Suspended, PaymentStep.WaitingForOperator)));
 
-        var view = (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!;
-        Assert.Equal((PaymentStatus.Suspended, PaymentStep.WaitingForOperator), (view.Status, view.Step));
+        var state = await fixture.OrderStateAsync(order.PaymentId);
+        Assert.Equal((PaymentStatus.Suspended, PaymentStep.WaitingForOperator), (state.Status, state.Step));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class OrderActivities_Specs(ParticipantsFixture fixture) : IClassF
 
         await _environment.RunAsync(() => Activities.MoveStatusAsync(move));
 
-        Assert.Equal(PaymentStatus.Paid, (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!.Status);
+        Assert.Equal(PaymentStatus.Paid, (await fixture.OrderStateAsync(order.PaymentId)).Status);
     }
 
     [Theory]
@@ -68,8 +68,8 @@ public sealed class OrderActivities_Specs(ParticipantsFixture fixture) : IClassF
             () => _environment.RunAsync(() => Activities.MoveStatusAsync(new StatusMove(order.PaymentId, target, PaymentStep.Done))));
 
         Assert.Equal((ParticipantErrors.IllegalTransition, true), (refusal.ErrorType, refusal.NonRetryable));
-        var view = (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!;
-        Assert.Equal((PaymentStatus.Processing, PaymentStep.Trying), (view.Status, view.Step));
+        var state = await fixture.OrderStateAsync(order.PaymentId);
+        Assert.Equal((PaymentStatus.Processing, PaymentStep.Trying), (state.Status, state.Step));
     }
 
     [Fact]
@@ -80,13 +80,13 @@ public sealed class OrderActivities_Specs(ParticipantsFixture fixture) : IClassF
         await _environment.RunAsync(() => Activities.RecordProgressAsync(new PaymentProgress(order.PaymentId, PaymentStep.Trying, FundAccount: BranchState.Tried)));
         await _environment.RunAsync(() => Activities.RecordProgressAsync(new PaymentProgress(order.PaymentId, PointsAccount: BranchState.Tried, Accounting: AccountingState.Pending)));
 
-        var view = (await fixture.Get<PaymentQueries>().GetAsync(order.PaymentId))!;
+        var state = await fixture.OrderStateAsync(order.PaymentId);
         Assert.Equal(
             (PaymentStep.Trying, BranchState.Tried, BranchState.Tried, AccountingState.Pending),
-            (view.Step, view.FundAccount, view.PointsAccount, view.Accounting));
+            (state.Step, state.FundAccount, state.PointsAccount, state.Accounting));
     }
 
-    private async Task<PaymentView> NewProcessingAsync()
+    private async Task<PaymentFacts> NewProcessingAsync()
     {
         var merchantId = (await fixture.CreateMerchantAsync()).Merchant.MerchantId;
         return await fixture.CreateProcessingPaymentAsync(merchantId, (await fixture.CreateUserAsync()).UserId);

@@ -14,7 +14,7 @@ namespace Payments.Activities.Tests.Reconciliation;
 internal static class PaidPayments
 {
     /// <summary>A merchant, a user and one payment taken all the way: tries, confirms, PAID, voucher posted.</summary>
-    public static async Task<PaymentView> PayAsync(ParticipantsFixture fixture, long amount = 10_000)
+    public static async Task<PaymentFacts> PayAsync(ParticipantsFixture fixture, long amount = 10_000)
     {
         var merchant = await fixture.CreateMerchantAsync();
         var user = await fixture.CreateUserAsync();
@@ -37,7 +37,7 @@ internal static class PaidPayments
     /// A payment closed unpaid, then a debit after the close that the bank returned, as <c>LateDebitRefund</c> leaves it:
     /// the late-debit voucher posted, then the bank exception marked REFUNDED.
     /// </summary>
-    public static async Task<(PaymentView Order, string BankTxnId)> CloseAndReturnLateDebitAsync(ParticipantsFixture fixture)
+    public static async Task<(PaymentFacts Order, string BankTxnId)> CloseAndReturnLateDebitAsync(ParticipantsFixture fixture)
     {
         var merchant = await fixture.CreateMerchantAsync();
         var user = await fixture.CreateUserAsync();

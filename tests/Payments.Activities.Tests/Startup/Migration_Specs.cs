@@ -77,7 +77,7 @@ public sealed class Migration_Specs(ParticipantsFixture fixture) : IClassFixture
         {
             Assert.NotNull(fixture.Services.GetRequiredService(type));
         }
-        Assert.NotNull(fixture.Get<PaymentQueries>());
+        Assert.NotNull(fixture.Get<PaymentOrderStore>());
         Assert.NotNull(fixture.Get<VoucherStore>());
         Assert.NotNull(fixture.Get<NotificationStore>());
     }

@@ -59,7 +59,7 @@ public sealed class ParticipantsFixture : IAsyncLifetime
 
     public async Task<User> CreateUserAsync() => (await Get<UserStore>().CreateAsync(NewId("u"), "Ann"))!;
 
-    public async Task<PaymentView> CreatePaymentAsync(string merchantId, string userId, long amount = 10_000, string currency = "CNY")
+    public async Task<PaymentFacts> CreatePaymentAsync(string merchantId, string userId, long amount = 10_000, string currency = "CNY")
     {
         var result = await Get<PaymentOrderStore>().CreateAsync(
             new NewPaymentOrder(merchantId, NewId("o"), userId, amount, currency, "http://127.0.0.1:9/notify", "2 books"));
@@ -67,7 +67,7 @@ public sealed class ParticipantsFixture : IAsyncLifetime
     }
 
     /// <summary>A payment the bank has paid: PROCESSING, ready for the completion workflow.</summary>
-    public async Task<PaymentView> CreateProcessingPaymentAsync(string merchantId, string userId, long amount = 10_000)
+    public async Task<PaymentFacts> CreateProcessingPaymentAsync(string merchantId, string userId, long amount = 10_000)
     {
         var order = await CreatePaymentAsync(merchantId, userId, amount);
         await Get<PaymentOrderStore>().RecordBankResultAsync(
@@ -75,6 +75,20 @@ public sealed class ParticipantsFixture : IAsyncLifetime
         // The workflow's first move once it has the bank's result.
         await ExecuteAsync("UPDATE orders.payments SET status = 'PROCESSING', step = 'TRYING' WHERE payment_id = @id", ("id", order.PaymentId));
         return order;
+    }
+
+    /// <summary>The order's progress as the activities left it on its row.</summary>
+    public async Task<OrderState> OrderStateAsync(string paymentId)
+    {
+        await using var command = DataSource.CreateCommand(
+            "SELECT status, step, fund_account, points_account, accounting, bank_txn_id, paid_at FROM orders.payments WHERE payment_id = @id");
+        command.Parameters.AddWithValue("id", paymentId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"Payment {paymentId} does not exist.");
+        return new OrderState(
+            reader.GetWire<PaymentStatus>("status"), reader.GetNullableWire<PaymentStep>("step"), reader.GetWire<BranchState>("fund_account"),
+            reader.GetWire<BranchState>("points_account"), reader.GetWire<AccountingState>("accounting"),
+            reader.GetNullableString("bank_txn_id"), reader.GetNullableTimestamp("paid_at"));
     }
 
     public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
@@ -97,3 +111,7 @@ public sealed class ParticipantsFixture : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>The progress columns of an <c>orders.payments</c> row.</summary>
+public sealed record OrderState(
+    PaymentStatus Status, PaymentStep? Step, BranchState FundAccount, BranchState PointsAccount, AccountingState Accounting, string? BankTxnId, DateTimeOffset? PaidAt);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Payments.Domain;
 
 namespace Payments.Api.Tests.Support;
 
@@ -17,8 +18,8 @@ public static class BankSigner
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message));
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Bank-Timestamp", timestamp);
-        request.Headers.Add("X-Bank-Signature", signature);
+        request.Headers.Add(BankHeaders.Timestamp, timestamp);
+        request.Headers.Add(BankHeaders.Signature, signature);
         return request;
     }
 }

@@ -4,6 +4,7 @@ using Payments.Activities.Merchants;
 using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Activities.Points;
+using Payments.Api.Queries;
 using Payments.Domain;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
@@ -79,7 +80,7 @@ internal sealed class PaymentsWorld(WorkflowEnvironmentFixture fixture)
 
     public Task SetUserAsync(TestPayment payment, PartyStatus status) => fixture.Get<UserStore>().SetStatusAsync(payment.UserId, status);
 
-    public async Task<PaymentView> ViewAsync(TestPayment payment) => (await fixture.Get<PaymentQueries>().GetAsync(payment.PaymentId))!;
+    public async Task<PaymentView> ViewAsync(TestPayment payment) => (await fixture.Queries.GetAsync(payment.PaymentId, CancellationToken.None))!;
 
     public async Task<FundAccount> FundAccountAsync(TestPayment payment) => (await fixture.Get<FundAccountStore>().GetAsync(payment.MerchantId))!;
 

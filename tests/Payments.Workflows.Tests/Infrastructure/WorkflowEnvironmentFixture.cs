@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Payments.Api.Queries;
 using Payments.DevServer;
 using Payments.Tests.Fixtures;
 using Payments.Workers;
@@ -36,10 +37,13 @@ public sealed class WorkflowEnvironmentFixture : IAsyncLifetime
     public T Get<T>()
         where T : notnull => (_worker ?? throw new InvalidOperationException("Not initialised.")).Services.GetRequiredService<T>();
 
+    /// <summary>The API's read model over this fixture's database.</summary>
+    public PaymentQueries Queries => ActivatorUtilities.CreateInstance<PaymentQueries>(_worker!.Services);
+
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        _http = await LoopbackHttp.StartAsync();
+        _http = LoopbackHttp.Start();
         _environment = await WorkflowEnvironment.StartTimeSkippingAsync(new()
         {
             TestServer = new() { ExistingPath = TemporalDevServer.ExecutablePath, StartupTimeout = TimeSpan.FromSeconds(30) },

@@ -8,7 +8,8 @@ namespace Payments.Workflows.Tests.Lifecycle;
 
 /// <summary>
 /// Every saga path that ends with an operator: the decision is a validated update, recorded before anything else, moving
-/// the payment to PROCESSING; a refund the bank refuses returns it to SUSPENDED, to be decided again (activities replaced).
+/// the payment to PROCESSING; a refund the bank refuses returns it to SUSPENDED, to be decided again, as does a decision
+/// that fails on the way (activities replaced).
 /// </summary>
 [Collection(WorkflowEnvironmentGroup.Name)]
 public sealed class Decision_Specs(WorkflowEnvironmentFixture fixture)
@@ -96,6 +97,31 @@ public sealed class Decision_Specs(WorkflowEnvironmentFixture fixture)
 
         Assert.Single(fakes.Decisions);
         Assert.Equal(PaymentStatus.Refunded, fakes.Status);
+    }
+
+    [Fact]
+    public async Task DecisionFailsOnTheWay_UpdateFailsAndTheNextDecisionIsTaken()
+    {
+        var fakes = await SuspendedPaymentAsync(fund: ParticipantErrors.UserFrozen);
+        using var worker = fakes.Worker(fixture.Client);
+
+        var result = await fakes.RunAsync(worker, fixture.Client, async () =>
+        {
+            var handle = await StartSuspendedAsync(fakes);
+            fakes.RefuseNextMoveTo(PaymentStatus.Processing);
+            var failed = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() => DecideAsync(handle, ResolutionAction.Refund, "first", round: 1));
+            Assert.Contains("refused by the test", failed.InnerException?.Message, StringComparison.Ordinal);
+            Assert.Equal(PaymentStatus.Suspended, (await WaitForOperatorAsync(handle)).Status);
+
+            // Before, every later decision was refused: "it does not wait for an operator's decision".
+            Assert.Equal(new Resolution(ResolutionAction.Refund, "second"), await DecideAsync(handle, ResolutionAction.Refund, "second", round: 2));
+            return await handle.GetResultAsync();
+        });
+
+        Assert.Equal(PaymentStatus.Refunded, result.Status);
+        Assert.Equal([(1, "first"), (2, "second")], fakes.Decisions.Select(d => (d.Number, d.Reason)));
+        Assert.Equal([Identifiers.RefundId(fakes.PaymentId)], fakes.Refunds);
+        await Histories.KeepAsync(fakes.Completion(fixture.Client), "completion-failed-decision-then-refunded");
     }
 
     private static Task<Resolution> DecideAsync(WorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult> handle, ResolutionAction action, string reason, int round) =>

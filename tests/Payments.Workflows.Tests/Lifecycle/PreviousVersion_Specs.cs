@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Activities.Merchants;
 using Payments.Activities.Orders;
+using Payments.Api.Queries;
 using Payments.DevServer;
 using Payments.Domain;
 using Payments.Workflows.Tests.Infrastructure;
@@ -35,20 +36,20 @@ public sealed class PreviousVersion_Specs(WorkflowEnvironmentFixture fixture) : 
         using var worker = WorkflowEnvironmentFixture.WorkerHost(server.Target, fixture.ConnectionString, fixture.Http.RefundUrl);
         await worker.StartAsync();
         var handle = worker.Services.GetRequiredService<ITemporalClient>().GetWorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult>(Identifiers.CompletionWorkflowId(paymentId));
-        var queries = fixture.Get<PaymentQueries>();
+        var queries = fixture.Queries;
         fixture.Http.RefuseNextRefund();
 
         await handle.ExecuteUpdateAsync(wf => wf.DecideAsync(new Resolution(ResolutionAction.Refund, "first")), new WorkflowUpdateOptions($"resolve-{paymentId}-1"));
         var refused = await Eventually.ReturnsAsync(
-            () => queries.GetAsync(paymentId), view => view!.Status == PaymentStatus.Suspended && view.LastError is not null, "the refused refund back in SUSPENDED");
-        var listed = await queries.ListAsync(new PaymentListQuery(PaymentStatus.Suspended, "m_previous"));
+            () => queries.GetAsync(paymentId, CancellationToken.None), view => view!.Status == PaymentStatus.Suspended && view.LastError is not null, "the refused refund back in SUSPENDED");
+        var listed = await queries.ListAsync(new PaymentListQuery(PaymentStatus.Suspended, "m_previous"), CancellationToken.None);
         await handle.ExecuteUpdateAsync(wf => wf.DecideAsync(new Resolution(ResolutionAction.Refund, "second")), new WorkflowUpdateOptions($"resolve-{paymentId}-2"));
         var result = await handle.GetResultAsync();
 
         Assert.Contains("RefundRejected", refused!.LastError, StringComparison.Ordinal);
         Assert.Equal(paymentId, Assert.Single(listed.Items).PaymentId);
         Assert.Equal(PaymentStatus.Refunded, result.Status);
-        var view = (await queries.GetAsync(paymentId))!;
+        var view = (await queries.GetAsync(paymentId, CancellationToken.None))!;
         Assert.Equal((PaymentStatus.Refunded, (string?)null), (view.Status, view.LastError));
         Assert.Equal(["first", "second"], view.Resolutions.Select(r => r.Reason));
         Assert.Contains(Identifiers.RefundId(paymentId), fixture.Http.RefundIds);
