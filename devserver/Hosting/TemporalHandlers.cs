@@ -75,7 +75,9 @@ internal static class TemporalHandlers
             Name = ns.Name,
             Id = ns.Id,
             State = Temporalio.Api.Enums.V1.NamespaceState.Registered,
-            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, WorkerPollCompleteOnShutdown = true, StandaloneActivities = true },
+            // worker_poll_complete_on_shutdown stays false although ShutdownWorker completes the worker's polls: told so, the
+            // SDK waits on shutdown for the server to answer its polls, and a worker whose server died would never stop.
+            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, StandaloneActivities = true },
         },
         Config = new NamespaceConfig { WorkflowExecutionRetentionTtl = Duration.FromTimeSpan(TimeSpan.FromDays(1)) },
     };
