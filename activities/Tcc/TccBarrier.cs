@@ -17,7 +17,7 @@ public sealed record TccBusiness(string Change, Action<NpgsqlParameterCollection
 
 /// <summary>
 /// DTM-style barrier: insert-only rows, <c>PRIMARY KEY (gid, branch_id, op)</c>, written in the branch's own transaction
-/// with the business statement, both sent in one round trip. A cancel first claims the try's row: a try that comes later
+/// and sent in one round trip with the business statement. A cancel first claims the try's row: a try that comes later
 /// finds it taken (anti-hanging) and a cancel that claimed it knows the try never ran (null compensation). Confirm and
 /// cancel of a branch share a unique index (<c>barrier_settles_once</c>): at most one settles it; the other is refused
 /// rather than allowed to take another payment's reservation. Concurrent calls on a branch wait on its index entries.
@@ -25,23 +25,19 @@ public sealed record TccBusiness(string Change, Action<NpgsqlParameterCollection
 /// <remarks>
 /// The decision reaches the business statement through a transaction-local setting, not a CTE of the same statement:
 /// a statement that waited on another transaction's barrier row would otherwise change the account from its own,
-/// older snapshot; the business statement, sent next, takes a fresh one. Both statements run as the batch's implicit
-/// transaction, so there is no COMMIT round trip: a call that must leave nothing behind (a refusal) raises
-/// <c>tcc.refuse</c> inside the statement that finds it, which rolls the barrier row back with it.
+/// older snapshot; the business statement, sent next, takes a fresh one.
 /// </remarks>
 public sealed class TccBarrier(string schema, string branchId)
 {
     public const string GateCondition = "current_setting('payments.tcc_gate') = '1'";
 
-    /// <summary>The SQLSTATE of <c>tcc.refuse</c> (migration 0015); its hint is the refusal, then <c>:</c> and the value read if any.</summary>
-    private const string RefusedState = "TCC01";
-
     private readonly string _barrier = $"{schema}.barrier";
 
-    /// <summary>Runs the barrier and <paramref name="business"/> in one implicit transaction: one round trip.</summary>
+    /// <summary>Runs the barrier and <paramref name="business"/> in one transaction: one round trip, then the commit.</summary>
     public async Task<TccOutcome> RunAsync(NpgsqlDataSource dataSource, string gid, TccOp op, TccBusiness business, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var barrier = new NpgsqlBatchCommand(BarrierStatement(op, business.Precondition));
         barrier.Parameters.AddWithValue("gid", gid);
         barrier.Parameters.AddWithValue("branch", branchId);
@@ -50,42 +46,36 @@ public sealed class TccBarrier(string schema, string branchId)
         {
             barrier.Parameters.AddWithValue("required", required.Required);
         }
-        // The change must touch its row when it is due: none (no account) refuses the whole call.
-        var change = new NpgsqlBatchCommand(
-            $"WITH changed AS ({business.Change} RETURNING 1) SELECT CASE WHEN {GateCondition} AND NOT EXISTS (SELECT 1 FROM changed) THEN tcc.refuse('missing', NULL) END");
+        var change = new NpgsqlBatchCommand(business.Change);
         business.Bind(change.Parameters);
         bool entered, gated;
-        try
+        string? preconditionValue;
+        await using (var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { barrier, change } })
         {
-            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { barrier, change } };
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             entered = reader.GetInt64(0) == 1;
             gated = reader.GetInt64(1) == 1;
-            // The business statement's refusal surfaces while its result is read.
-            while (await reader.NextResultAsync(cancellationToken))
-            {
-            }
+            preconditionValue = reader.IsDBNull(2) ? null : reader.GetString(2);
         }
-        catch (PostgresException refused) when (refused.SqlState == RefusedState)
+        if (gated && business.Precondition is { } precondition && preconditionValue != precondition.Required)
         {
-            var (refusal, value) = refused.Hint?.Split(':', 2) is [var kind, var read] ? (kind, read) : (refused.Hint, null);
-            throw refusal switch
-            {
-                "precondition" => business.Precondition!.Refuse(value),
-                "missing" => business.Missing(),
-                _ => Violation(op, gid, "its try never ran"),
-            };
+            throw precondition.Refuse(preconditionValue);
         }
-        return entered
-            ? (gated ? TccOutcome.Applied : TccOutcome.NullCompensation)
-            : await ExplainSkipAsync(connection, gid, op, cancellationToken);
+        if (gated && change.RecordsAffected == 0)
+        {
+            throw business.Missing();
+        }
+        var outcome = entered
+            ? Entered(op, gated, gid)
+            : await ExplainSkipAsync(connection, transaction, gid, op, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
     }
 
     /// <summary>
     /// Inserts the barrier rows and sets the gate: <c>entered</c> = this op's row was inserted now, <c>gate</c> = one row
-    /// when the business change is due (the precondition aside). Refuses (raises) a due call whose precondition does not
-    /// hold, and a confirm whose try never ran.
+    /// when the business change is due (the precondition aside).
     /// </summary>
     private string BarrierStatement(TccOp op, TccPrecondition? precondition)
     {
@@ -112,29 +102,30 @@ public sealed class TccBarrier(string schema, string branchId)
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
         };
-        var (preconditionCte, holds) = precondition is null
-            ? ("", "TRUE")
-            : ($", precondition AS ({precondition.Query})", "(SELECT value FROM precondition) IS NOT DISTINCT FROM @required");
-        var untried = op == TccOp.Confirm ? "EXISTS (SELECT 1 FROM entered) AND NOT EXISTS (SELECT 1 FROM gate)" : "FALSE";
+        var (preconditionCte, value, holds) = precondition is null
+            ? ("", "NULL::text", "TRUE")
+            : ($", precondition AS ({precondition.Query})", "(SELECT value FROM precondition)", "(SELECT value FROM precondition) IS NOT DISTINCT FROM @required");
         return
             $"""
             WITH {gates}{preconditionCte}
-            SELECT (SELECT count(*) FROM entered), (SELECT count(*) FROM gate),
-                   set_config('payments.tcc_gate', CASE WHEN EXISTS (SELECT 1 FROM gate) AND {holds} THEN '1' ELSE '0' END, TRUE),
-                   CASE
-                       WHEN EXISTS (SELECT 1 FROM gate) AND NOT ({holds}) THEN tcc.refuse('precondition', {(precondition is null ? "NULL" : "(SELECT value FROM precondition)")})
-                       WHEN {untried} THEN tcc.refuse('untried', NULL)
-                   END
+            SELECT (SELECT count(*) FROM entered), (SELECT count(*) FROM gate), {value},
+                   set_config('payments.tcc_gate', CASE WHEN EXISTS (SELECT 1 FROM gate) AND {holds} THEN '1' ELSE '0' END, TRUE)
             """;
     }
 
-    /// <summary>
-    /// This op's row was there already (or its opposite settled the branch): a fresh statement sees why. After the call's
-    /// transaction, which changed nothing: the rows are insert-only, and the ones that kept this call out are committed.
-    /// </summary>
-    private async Task<TccOutcome> ExplainSkipAsync(NpgsqlConnection connection, string gid, TccOp op, CancellationToken cancellationToken)
+    private TccOutcome Entered(TccOp op, bool gated, string gid)
     {
-        await using var command = new NpgsqlCommand($"SELECT op, reason FROM {_barrier} WHERE gid = @gid AND branch_id = @branch", connection);
+        if (gated)
+        {
+            return TccOutcome.Applied;
+        }
+        return op == TccOp.Cancel ? TccOutcome.NullCompensation : throw Violation(op, gid, "its try never ran");
+    }
+
+    /// <summary>This op's row was there already (or its opposite settled the branch): a fresh statement sees why.</summary>
+    private async Task<TccOutcome> ExplainSkipAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string gid, TccOp op, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT op, reason FROM {_barrier} WHERE gid = @gid AND branch_id = @branch", connection, transaction);
         command.Parameters.AddWithValue("gid", gid);
         command.Parameters.AddWithValue("branch", branchId);
         var rows = new Dictionary<string, string>();

@@ -5,7 +5,7 @@ namespace Payments.Benchmarks;
 
 /// <summary>
 /// The baseline: the business change of <see cref="TccAccount"/> (the owner must be active for a try) done the plain way,
-/// one statement per call (its own transaction), with no barrier. It exists only to measure what the barrier costs.
+/// one statement per call in its own transaction, with no barrier. It exists only to measure what the barrier costs.
 /// </summary>
 internal sealed class PlainTccAccount(NpgsqlDataSource dataSource, TccAccountTable table)
 {
@@ -27,15 +27,17 @@ internal sealed class PlainTccAccount(NpgsqlDataSource dataSource, TccAccountTab
 
     public Task ConfirmAsync(TccRequest request) => RunAsync(_settle, request);
 
-    /// <summary>One statement in its own (implicit) transaction: one round trip, as the barrier's call since it raises its refusals.</summary>
     private async Task RunAsync(string sql, TccRequest request)
     {
-        await using var command = dataSource.CreateCommand(sql);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("key", request.AccountId);
         command.Parameters.AddWithValue("amount", request.Amount);
         if (await command.ExecuteNonQueryAsync() != 1)
         {
             throw new InvalidOperationException($"{request.AccountId} is not an active account.");
         }
+        await transaction.CommitAsync();
     }
 }
