@@ -1,25 +1,34 @@
-using Temporalio.Worker;
+using Temporalio.Api.WorkflowService.V1;
 
 namespace Payments.DevServer.Tests;
 
-/// <summary>The server completes a shutting-down worker's long polls (and says so in DescribeNamespace), so the worker stops without waiting them out.</summary>
+/// <summary>ShutdownWorker completes the outstanding polls of the worker it names (by instance key) at once, with empty answers.</summary>
 [Collection(InProcessGroup.Name)]
 public class WorkerShutdown_Specs(InProcessServerFixture server)
 {
     [Fact]
-    public async Task WorkerShutdown_PollsOutstanding_CompletedByTheServer()
+    public async Task ShutdownWorker_PollOutstanding_AnsweredEmptyBeforeThePollHold()
     {
-        var description = await server.Client.WorkflowService.DescribeNamespaceAsync(new() { Namespace = server.Client.Options.Namespace });
-        Assert.True(description.NamespaceInfo.Capabilities.WorkerPollCompleteOnShutdown);
-
         var queue = TestQueues.Unique();
-        using var stopping = new CancellationTokenSource();
-        using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<HelloWorkflow>());
-        var running = worker.ExecuteAsync(stopping.Token);
+        var instanceKey = Guid.NewGuid().ToString();
+        var poll = server.Client.WorkflowService.PollWorkflowTaskQueueAsync(new PollWorkflowTaskQueueRequest
+        {
+            Namespace = server.Client.Options.Namespace,
+            TaskQueue = new() { Name = queue },
+            Identity = "leaving-worker",
+            WorkerInstanceKey = instanceKey,
+        });
         await PollingAsync(queue);
-        await stopping.CancelAsync();
-        // The server holds an idle poll 20 s; a worker left to wait its polls out would not stop within 10.
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(TimeSpan.FromSeconds(10)));
+        await server.Client.WorkflowService.ShutdownWorkerAsync(new ShutdownWorkerRequest
+        {
+            Namespace = server.Client.Options.Namespace,
+            Identity = "leaving-worker",
+            WorkerInstanceKey = instanceKey,
+            TaskQueue = queue,
+        });
+        // The server holds an idle poll 20 s; the shutdown answers it long before.
+        var answer = await poll.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(answer.TaskToken.IsEmpty);
     }
 
     private async Task PollingAsync(string queue)
