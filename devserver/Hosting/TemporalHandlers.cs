@@ -75,9 +75,8 @@ internal static class TemporalHandlers
             Name = ns.Name,
             Id = ns.Id,
             State = Temporalio.Api.Enums.V1.NamespaceState.Registered,
-            // worker_poll_complete_on_shutdown stays false although ShutdownWorker completes the worker's polls: told so, the
-            // SDK waits on shutdown for the server to answer its polls, and a worker whose server died would never stop.
-            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, StandaloneActivities = true },
+            // ShutdownWorker completes a worker's open polls (WorkerInstances), so its SDK need not cancel them on shutdown.
+            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, StandaloneActivities = true, WorkerPollCompleteOnShutdown = true },
         },
         Config = new NamespaceConfig { WorkflowExecutionRetentionTtl = Duration.FromTimeSpan(TimeSpan.FromDays(1)) },
     };
