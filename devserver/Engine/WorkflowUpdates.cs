@@ -33,7 +33,10 @@ internal sealed class WorkflowUpdates(TemporalEngine engine)
         }
     }
 
-    /// <summary>Admits the update to the run (once per update id) and gives the worker a task to see it. Call under the chain's lock.</summary>
+    /// <summary>
+    /// Admits the update to the run (once per update id while it is in flight or after it was accepted) and gives the
+    /// worker a task to see it. Call under the chain's lock.
+    /// </summary>
     public UpdateInfo Admit(Execution run, UpdateWorkflowExecutionRequest request, Mutation mutation)
     {
         var updateId = request.Request.Meta.UpdateId;
@@ -129,7 +132,10 @@ internal sealed class WorkflowUpdates(TemporalEngine engine)
         }
         else if (message.Body.TryUnpack(out Rejection rejection))
         {
+            // As in Temporal, a rejection leaves no trace: its waiters get it, and the same update id sent again (a
+            // retried decision once the workflow would take it) is a new update, not this rejection replayed.
             update?.Complete(new Outcome { Failure = rejection.Failure });
+            run.Updates.Remove(message.ProtocolInstanceId);
         }
         else if (message.Body.TryUnpack(out Response response))
         {
