@@ -7,6 +7,7 @@ using Payments.Api.Embedded;
 using Payments.Api.Health;
 using Payments.Workers;
 using Payments.Workers.Logging;
+using Payments.Workers.Memory;
 using Serilog;
 
 if (args is [DemoCommand.Verb, .. var demoArguments])
@@ -22,6 +23,7 @@ try
     builder.WebHost.UseUrls(ApiAddress.Urls(builder.Configuration));
     builder.Services.AddPaymentsLogging(builder.Configuration);
     builder.Services.AddPaymentsOptions(builder.Configuration);
+    builder.Services.AddQuietMemoryTrim(builder.Configuration);
 
     await using var embedded = await EmbeddedPlatform.StartAsync(builder.Configuration, builder.Environment, Log.Logger);
     embedded.Supply(builder.Services);

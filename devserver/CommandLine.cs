@@ -54,8 +54,12 @@ public static class CommandLine
                 case "--headless":
                     headless = true;
                     break;
+                case "--dynamic-config-value":
+                    var (key, configValue) = ParseDynamicConfigValue(Value());
+                    options.DynamicConfigValues[key] = configValue;
+                    break;
                 default:
-                    // Unknown flags with a value (--log-format pretty, --dynamic-config-value k=v…) skip their value.
+                    // Unknown flags with a value (--log-format pretty, --log-level warn…) skip their value.
                     if (flag.StartsWith('-') && inlineValue is null && i + 1 < args.Count && !args[i + 1].StartsWith('-'))
                     {
                         i++;
@@ -74,6 +78,12 @@ public static class CommandLine
     {
         var eq = arg.IndexOf('=', StringComparison.Ordinal);
         return arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
+    }
+
+    private static (string Key, string Value) ParseDynamicConfigValue(string value)
+    {
+        var eq = value.IndexOf('=', StringComparison.Ordinal);
+        return eq > 0 ? (value[..eq], value[(eq + 1)..]) : throw new ArgumentException($"--dynamic-config-value wants KEY=VALUE, got '{value}'");
     }
 
     private static (string Name, IndexedValueType Type) ParseSearchAttribute(string value)

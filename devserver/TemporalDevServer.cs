@@ -80,7 +80,11 @@ public sealed class TemporalDevServer : IAsyncDisposable
         {
             builder.Services.AddSingleton<IEngineStore>(sp => SqliteEngineStore.Open(file, sp.GetRequiredService<ILogger<SqliteEngineStore>>()));
         }
-        builder.Services.AddSingleton(sp => new TemporalEngine(options.TimeSkipping, sp.GetService<IEngineStore>(), sp.GetRequiredService<ILogger<TemporalEngine>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<TemporalEngine>>();
+            return new TemporalEngine(options.TimeSkipping, sp.GetService<IEngineStore>(), DynamicConfig.Parse(options.DynamicConfigValues, logger), logger);
+        });
         builder.Services.AddSingleton(sp => new ScheduleRegistry(sp.GetService<IEngineStore>()));
         builder.Services.AddSingleton<ScheduleService>();
         builder.Services.AddSingleton(sp =>

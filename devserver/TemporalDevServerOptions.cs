@@ -34,6 +34,12 @@ public sealed class TemporalDevServerOptions
     /// <summary>Temporal test-server semantics: virtual time skips ahead while nothing is in flight.</summary>
     public bool TimeSkipping { get; set; }
 
+    /// <summary>
+    /// Temporal dynamic config values (key → value as written after <c>=</c>), as <c>--dynamic-config-value KEY=VALUE</c>:
+    /// the history, blob and memo limits act (see devserver/README.md); other keys are logged as not acted on.
+    /// </summary>
+    public IDictionary<string, string> DynamicConfigValues { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Custom search attributes registered at start (name → type), as <c>--search-attribute Name=Type</c>.</summary>
     public IDictionary<string, IndexedValueType> SearchAttributes { get; } = new Dictionary<string, IndexedValueType>(StringComparer.Ordinal);
 }

@@ -96,8 +96,8 @@ public sealed class DistributedPlatform : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Api.DisposeAsync();
-        await Worker.DisposeAsync();
+        // The API and the worker shut down gracefully at once; the devserver and PostgreSQL outlive both.
+        await Task.WhenAll(Api.DisposeAsync().AsTask(), Worker.DisposeAsync().AsTask());
         await DevServer.DisposeAsync();
         await _cluster.DisposeAsync();
     }

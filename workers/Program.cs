@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Payments.Workers;
 using Payments.Workers.Logging;
+using Payments.Workers.Memory;
 using Serilog;
 
 Log.Logger = PaymentsLogging.BootstrapLogger();
@@ -10,6 +11,7 @@ try
     var builder = Host.CreateApplicationBuilder(args);
     builder.Services.AddPaymentsLogging(builder.Configuration);
     builder.Services.AddPaymentsOptions(builder.Configuration);
+    builder.Services.AddQuietMemoryTrim(builder.Configuration);
     if (builder.Environment.IsDevelopment())
     {
         // `dotnet run --project workers` beside the run command: its embedded Temporal listens there.

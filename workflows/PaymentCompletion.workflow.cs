@@ -33,6 +33,7 @@ public sealed class PaymentCompletionWorkflow
     private int _decisions;
     private int _moves;
     private bool _localSteps;
+    private bool _localFailedMove;
 
     [WorkflowInit]
     public PaymentCompletionWorkflow(PaymentCompletionInput input) =>
@@ -131,6 +132,7 @@ public sealed class PaymentCompletionWorkflow
         // this version started at creation and takes every revision-2 path: those patches are implied, so no patch marker
         // follows a local activity's marker (replaying one that did failed as non-deterministic when the task was retried).
         _localSteps = Workflow.Patched(Patches.LocalDatabaseSteps);
+        _localFailedMove = _localSteps && Workflow.Patched(Patches.LocalFailedMove);
         var payment = await OrderStepAsync(a => a.LoadPaymentAsync(input.PaymentId));
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
         var bankResult = input.Result;
@@ -145,10 +147,9 @@ public sealed class PaymentCompletionWorkflow
         }
         if (bankResult == BankResult.Failed)
         {
-            // An activity, not a local one: this run's close then never shares a workflow task with local steps, so a
-            // bankResult arriving meanwhile cannot get that task rejected (its retry reuses the local results, and such a
-            // history did not replay).
-            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done, local: false);
+            // Local since LocalFailedMove: a signal landing during this closing task gets the close refused, and the next
+            // task replays with it (before, the devserver let the worker keep its cached run, so that move was an activity).
+            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done, local: _localFailedMove);
             return new PaymentCompletionResult(PaymentStatus.Failed, null);
         }
         await MoveAsync(PaymentStatus.Processing, PaymentStep.Trying);
@@ -589,5 +590,8 @@ public sealed class PaymentCompletionWorkflow
 
         /// <summary>The order's steps and the TCC calls as local activities, both branches at once, progress carried by the moves.</summary>
         public const string LocalDatabaseSteps = "local-database-steps";
+
+        /// <summary>The bank-FAILED move as a local activity too (runs of the previous version move by an activity).</summary>
+        public const string LocalFailedMove = "local-failed-move";
     }
 }

@@ -86,14 +86,43 @@ internal sealed class ActivityTasks(TemporalEngine engine)
         }
     }
 
+    /// <summary>Queues the current attempt at <paramref name="when"/> (an operator's unpause or reset).</summary>
+    public void Requeue(Execution run, ActivityInfo activity, DateTime when)
+    {
+        run.Armed.Activity(activity.ScheduledEventId).EndAttempt();
+        activity.AttemptScheduledTime = when;
+        ArmAttempt(run, activity);
+    }
+
+    /// <summary>Re-arms the timers an operator's new options change: the schedule-to-close deadline and a running attempt's timeouts.</summary>
+    public void Rearm(Execution run, ActivityInfo activity)
+    {
+        var timers = run.Armed.Activity(activity.ScheduledEventId);
+        timers.ScheduleToClose?.Cancel();
+        timers.ScheduleToClose = null;
+        if (activity.ScheduleToCloseDeadline != DateTime.MaxValue)
+        {
+            timers.ScheduleToClose = engine.Clock.Schedule(activity.ScheduleToCloseDeadline, () => OnTimeout(run, activity, activity.Attempt, TimeoutType.ScheduleToClose));
+        }
+        if (activity.IsStarted)
+        {
+            timers.StartToClose?.Cancel();
+            ArmStarted(run, activity);
+        }
+    }
+
     private void ArmAttempt(Execution run, ActivityInfo activity)
     {
+        if (activity.IsPaused)
+        {
+            return;
+        }
         var attempt = activity.Attempt;
         if (activity.AttemptScheduledTime > engine.Clock.UtcNow)
         {
             run.Armed.Activity(activity.ScheduledEventId).Wait = engine.Clock.Schedule(activity.AttemptScheduledTime, () => engine.Mutate(run.Chain, _ =>
             {
-                if (run.IsRunning && run.Activities.TryGetValue(activity.ScheduledEventId, out var current) && current == activity && activity.Attempt == attempt && !activity.IsStarted)
+                if (run.IsRunning && run.Activities.TryGetValue(activity.ScheduledEventId, out var current) && current == activity && activity.Attempt == attempt && !activity.IsStarted && !activity.IsPaused)
                 {
                     QueueAttempt(run, activity);
                 }
@@ -162,7 +191,7 @@ internal sealed class ActivityTasks(TemporalEngine engine)
         {
             TimeoutType.ScheduleToClose => RetryState.Timeout,
             TimeoutType.ScheduleToStart => RetryState.NonRetryableFailure,
-            _ => RetryPolicies.Decide(activity, failure, engine.Clock.UtcNow, out var delay) is var decided && decided == RetryState.InProgress
+            _ => Decide(activity, failure, out var delay) is var decided && decided == RetryState.InProgress
                 ? Retry(run, activity, failure, delay, mutation)
                 : decided,
         };
@@ -191,13 +220,41 @@ internal sealed class ActivityTasks(TemporalEngine engine)
         _ => "Heartbeat",
     };
 
-    /// <summary>Ends the attempt and queues the next one after <paramref name="delay"/> (no history event, as in Temporal).</summary>
+    /// <summary>
+    /// The retry policy's decision, except for an attempt ended by an operator's pause or reset, which is always retried:
+    /// a paused activity waits for its unpause, a reset one starts again at once.
+    /// </summary>
+    private RetryState Decide(ActivityInfo activity, Failure failure, out TimeSpan delay)
+    {
+        if (activity.IsPaused || activity.ResetRequested)
+        {
+            delay = TimeSpan.Zero;
+            return RetryState.InProgress;
+        }
+        return RetryPolicies.Decide(activity, failure, engine.Clock.UtcNow, out delay);
+    }
+
+    /// <summary>Ends the attempt and queues the next one after <paramref name="delay"/> (no history event, as in Temporal); a paused activity waits for its unpause.</summary>
     private RetryState Retry(Execution run, ActivityInfo activity, Failure failure, TimeSpan delay, Mutation mutation)
     {
         run.Armed.Activity(activity.ScheduledEventId).EndAttempt();
         activity.IsStarted = false;
         activity.LastFailure = failure;
-        activity.Attempt++;
+        if (activity.ResetRequested)
+        {
+            activity.Attempt = 1;
+            if (activity.ResetHeartbeatOnRetry)
+            {
+                activity.HeartbeatDetails = null;
+                activity.LastHeartbeatTime = null;
+            }
+            activity.ResetRequested = false;
+            activity.ResetHeartbeatOnRetry = false;
+        }
+        else
+        {
+            activity.Attempt++;
+        }
         activity.AttemptScheduledTime = engine.Clock.UtcNow + delay;
         mutation.Touch(run);
         ArmAttempt(run, activity);
@@ -232,7 +289,7 @@ internal sealed class ActivityTasks(TemporalEngine engine)
             throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
         }
         var queue = engine.Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Activity);
-        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => TryStart((ActivityTaskRef)item, request.Identity), engine.Stopping, cancellationToken);
+        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => TryStart((ActivityTaskRef)item, request.Identity), engine.Workers.PollRelease(request.WorkerInstanceKey), cancellationToken);
         return task ?? new PollActivityTaskQueueResponse();
     }
 
@@ -241,7 +298,7 @@ internal sealed class ActivityTasks(TemporalEngine engine)
         var run = reference.Execution;
         return engine.Mutate(run.Chain, mutation =>
         {
-            if (!run.IsRunning || !run.Activities.TryGetValue(reference.ScheduledEventId, out var activity) || activity.Attempt != reference.Attempt || activity.IsStarted)
+            if (!run.IsRunning || !run.Activities.TryGetValue(reference.ScheduledEventId, out var activity) || activity.Attempt != reference.Attempt || activity.IsStarted || activity.IsPaused)
             {
                 return null;
             }
@@ -334,13 +391,20 @@ internal sealed class ActivityTasks(TemporalEngine engine)
             (run, activity, mutation) => Cancel(run, activity, request.Details, request.Identity, mutation, new RespondActivityTaskCanceledByIdResponse()));
 
     public Task<IMessage> HeartbeatAsync(RecordActivityTaskHeartbeatRequest request) =>
-        WithActivityByToken(request.TaskToken, (run, activity, mutation) => (IMessage)new RecordActivityTaskHeartbeatResponse { CancelRequested = Heartbeat(run, activity, request.Details, mutation) });
+        WithActivityByToken(request.TaskToken, (run, activity, mutation) =>
+        {
+            Heartbeat(run, activity, request.Details, mutation);
+            return (IMessage)new RecordActivityTaskHeartbeatResponse { CancelRequested = activity.CancelRequested, ActivityPaused = activity.IsPaused, ActivityReset = activity.ResetRequested };
+        });
 
     public Task<IMessage> HeartbeatByIdAsync(RecordActivityTaskHeartbeatByIdRequest request) =>
-        WithActivityById(request.Namespace, request.WorkflowId, request.RunId, request.ActivityId,
-            (run, activity, mutation) => (IMessage)new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = Heartbeat(run, activity, request.Details, mutation) });
+        WithActivityById(request.Namespace, request.WorkflowId, request.RunId, request.ActivityId, (run, activity, mutation) =>
+        {
+            Heartbeat(run, activity, request.Details, mutation);
+            return (IMessage)new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = activity.CancelRequested, ActivityPaused = activity.IsPaused, ActivityReset = activity.ResetRequested };
+        });
 
-    private bool Heartbeat(Execution run, ActivityInfo activity, Payloads? details, Mutation mutation)
+    private void Heartbeat(Execution run, ActivityInfo activity, Payloads? details, Mutation mutation)
     {
         if (details is not null)
         {
@@ -349,11 +413,16 @@ internal sealed class ActivityTasks(TemporalEngine engine)
         activity.LastHeartbeatTime = engine.Clock.UtcNow;
         mutation.Touch(run);
         ArmHeartbeatTimeout(run, activity);
-        return activity.CancelRequested;
     }
 
     private IMessage Complete(Execution run, ActivityInfo activity, Payloads? result, string identity, Mutation mutation, IMessage response)
     {
+        if (!engine.Blobs.Fits(result, "activity result", run.WorkflowId))
+        {
+            // As Temporal: a result past the blob limit fails the activity, for good.
+            var tooLarge = new Failure { Message = "Complete result exceeds size limit.", ServerFailureInfo = new ServerFailureInfo { NonRetryable = true } };
+            return Fail(run, activity, tooLarge, null, identity, mutation, response);
+        }
         engine.History.AddExternal(run, engine.Events.ActivityTaskCompleted(new ActivityTaskCompletedEventAttributes
         {
             Result = result,
@@ -370,7 +439,7 @@ internal sealed class ActivityTasks(TemporalEngine engine)
         {
             activity.HeartbeatDetails = lastHeartbeat;
         }
-        var retryState = RetryPolicies.Decide(activity, failure, engine.Clock.UtcNow, out var delay);
+        var retryState = Decide(activity, failure, out var delay);
         if (retryState == RetryState.InProgress)
         {
             Retry(run, activity, failure, delay, mutation);
@@ -389,6 +458,13 @@ internal sealed class ActivityTasks(TemporalEngine engine)
 
     private IMessage Cancel(Execution run, ActivityInfo activity, Payloads? details, string identity, Mutation mutation, IMessage response)
     {
+        if (!activity.CancelRequested && (activity.IsPaused || activity.ResetRequested))
+        {
+            // The worker stopped the attempt because an operator paused or reset it: the activity goes on, as after a failure.
+            activity.HeartbeatDetails = details ?? activity.HeartbeatDetails;
+            Retry(run, activity, new Failure { Message = activity.IsPaused ? "activity paused" : "activity reset", CanceledFailureInfo = new CanceledFailureInfo { Details = details } }, TimeSpan.Zero, mutation);
+            return response;
+        }
         var requested = run.History.LastOrDefault(historyEvent => historyEvent.ActivityTaskCancelRequestedEventAttributes?.ScheduledEventId == activity.ScheduledEventId);
         engine.History.AddExternal(run, engine.Events.ActivityTaskCanceled(new ActivityTaskCanceledEventAttributes
         {

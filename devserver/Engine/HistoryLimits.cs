@@ -1,17 +1,33 @@
+using Microsoft.Extensions.Logging;
+
 namespace Payments.DevServer.Engine;
 
-/// <summary>Temporal's default history limits: suggest continue-as-new first, terminate the run past the hard limit.</summary>
-internal static class HistoryLimits
+/// <summary>
+/// Temporal's history limits, from the dynamic config: suggest continue-as-new first, log a warning past the warn
+/// limits, terminate the run past the error limits.
+/// </summary>
+internal sealed class HistoryLimits(DynamicConfig config, ILogger logger)
 {
-    public const int SuggestEventCount = 4 * 1024;
-    public const long SuggestSizeBytes = 4L * 1024 * 1024;
-    public const int MaxEventCount = 51_200;
-    public const long MaxSizeBytes = 50L * 1024 * 1024;
+    public bool SuggestContinueAsNew(Execution run) =>
+        run.History.Count >= config.HistoryCountSuggestContinueAsNew || run.HistorySizeBytes >= config.HistorySizeSuggestContinueAsNew;
 
-    public static bool SuggestContinueAsNew(Execution run) => run.History.Count >= SuggestEventCount || run.HistorySizeBytes >= SuggestSizeBytes;
-
-    public static string? Exceeded(Execution run) =>
-        run.History.Count > MaxEventCount ? "Workflow history count exceeds limit." :
-        run.HistorySizeBytes > MaxSizeBytes ? "Workflow history size exceeds limit." :
-        null;
+    /// <summary>Why the run must end (Temporal's termination reason), or null; logs a warning when it only nears that.</summary>
+    public string? Exceeded(Execution run)
+    {
+        if (run.History.Count > config.HistoryCountError)
+        {
+            return "Workflow history count exceeds limit.";
+        }
+        if (run.HistorySizeBytes > config.HistorySizeError)
+        {
+            return "Workflow history size exceeds limit.";
+        }
+        if (run.History.Count > config.HistoryCountWarn || run.HistorySizeBytes > config.HistorySizeWarn)
+        {
+            logger.LogWarning(
+                "Workflow {WorkflowId} run {RunId} nears its history limits: {EventCount} events (warn {CountWarn}, terminated past {CountError}), {SizeBytes} bytes (warn {SizeWarn}, terminated past {SizeError})",
+                run.WorkflowId, run.RunId, run.History.Count, config.HistoryCountWarn, config.HistoryCountError, run.HistorySizeBytes, config.HistorySizeWarn, config.HistorySizeError);
+        }
+        return null;
+    }
 }

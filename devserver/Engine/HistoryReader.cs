@@ -136,7 +136,16 @@ internal sealed class HistoryReader(TemporalEngine engine)
     {
         ActivityId = activity.Attributes.ActivityId,
         ActivityType = activity.Attributes.ActivityType,
-        State = activity.CancelRequested ? PendingActivityState.CancelRequested : activity.IsStarted ? PendingActivityState.Started : PendingActivityState.Scheduled,
+        State = PendingState(activity),
+        Paused = activity.IsPaused,
+        PauseInfo = activity.Pause is { } pause
+            ? new PendingActivityInfo.Types.PauseInfo
+            {
+                PauseTime = Timestamp.FromDateTime(pause.Time),
+                Manual = new PendingActivityInfo.Types.PauseInfo.Types.Manual { Identity = pause.Identity, Reason = pause.Reason },
+            }
+            : null,
+        ActivityOptions = ActivityOptionPaths.Of(activity.Attributes),
         HeartbeatDetails = activity.HeartbeatDetails,
         LastHeartbeatTime = activity.LastHeartbeatTime is { } beat ? Timestamp.FromDateTime(beat) : null,
         LastStartedTime = activity.StartedTime is { } started ? Timestamp.FromDateTime(started) : null,
@@ -146,6 +155,16 @@ internal sealed class HistoryReader(TemporalEngine engine)
         ExpirationTime = activity.ScheduleToCloseDeadline == DateTime.MaxValue ? null : Timestamp.FromDateTime(activity.ScheduleToCloseDeadline),
         LastFailure = activity.LastFailure,
         LastWorkerIdentity = activity.StartedIdentity,
+    };
+
+    /// <summary>Temporal's states: a paused activity is Paused while no attempt runs, PauseRequested while one still does.</summary>
+    private static PendingActivityState PendingState(ActivityInfo activity) => activity switch
+    {
+        { CancelRequested: true } => PendingActivityState.CancelRequested,
+        { IsPaused: true, IsStarted: true } => PendingActivityState.PauseRequested,
+        { IsPaused: true } => PendingActivityState.Paused,
+        { IsStarted: true } => PendingActivityState.Started,
+        _ => PendingActivityState.Scheduled,
     };
 
     /// <summary>The run's summary, as describe and the visibility store show it.</summary>

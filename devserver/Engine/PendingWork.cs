@@ -40,7 +40,13 @@ internal sealed class ActivityInfo(long scheduledEventId, ActivityTaskScheduledE
 {
     public long ScheduledEventId { get; } = scheduledEventId;
 
-    public ActivityTaskScheduledEventAttributes Attributes { get; } = attributes;
+    /// <summary>The options in force: the scheduled event's, or a copy an operator changed (UpdateActivityOptions).</summary>
+    public ActivityTaskScheduledEventAttributes Attributes { get; private set; } = attributes;
+
+    /// <summary>The options as the workflow scheduled them (the history event's, never changed).</summary>
+    public ActivityTaskScheduledEventAttributes Original { get; } = attributes;
+
+    public bool OptionsChanged => !ReferenceEquals(Attributes, Original);
 
     public DateTime ScheduledTime { get; } = scheduledTime;
 
@@ -64,10 +70,34 @@ internal sealed class ActivityInfo(long scheduledEventId, ActivityTaskScheduledE
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>Set while an operator keeps the activity from running (PauseActivity); no attempt is queued meanwhile.</summary>
+    public ActivityPause? Pause { get; set; }
+
+    public bool IsPaused => Pause is not null;
+
+    /// <summary>An operator reset the activity while an attempt ran: heartbeats say so, and the next attempt is attempt 1.</summary>
+    public bool ResetRequested { get; set; }
+
+    /// <summary>The reset also drops the heartbeat details, once the running attempt ends.</summary>
+    public bool ResetHeartbeatOnRetry { get; set; }
+
     public DateTime ScheduleToCloseDeadline =>
         Attributes.ScheduleToCloseTimeout is { } timeout && timeout.ToTimeSpan() > TimeSpan.Zero
             ? ScheduledTime + timeout.ToTimeSpan()
             : DateTime.MaxValue;
+
+    /// <summary>Puts options changed by an operator in force (a copy: the history event keeps what the workflow asked).</summary>
+    public void ChangeOptions(Action<ActivityTaskScheduledEventAttributes> change)
+    {
+        var changed = OptionsChanged ? Attributes : Original.Clone();
+        change(changed);
+        Attributes = changed;
+    }
+
+    public void RestoreOriginalOptions() => Attributes = Original;
+
+    /// <summary>Options an operator changed before a restart of the durable mode.</summary>
+    public void RestoreChangedOptions(ActivityTaskScheduledEventAttributes changed) => Attributes = changed;
 
     public void Start(DateTime now, string identity, string requestId)
     {
@@ -77,6 +107,9 @@ internal sealed class ActivityInfo(long scheduledEventId, ActivityTaskScheduledE
         StartRequestId = requestId;
     }
 }
+
+/// <summary>Who paused an activity, when and why (describe shows it).</summary>
+internal sealed record ActivityPause(DateTime Time, string Identity, string Reason, string RequestId);
 
 internal sealed class TimerInfo(string timerId, long startedEventId, DateTime fireTime)
 {

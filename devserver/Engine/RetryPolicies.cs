@@ -38,7 +38,7 @@ internal static class RetryPolicies
     {
         delay = TimeSpan.Zero;
         var application = failure.ApplicationFailureInfo;
-        if (application is not null && (application.NonRetryable || policy.NonRetryableErrorTypes.Contains(application.Type)))
+        if ((application is not null && (application.NonRetryable || policy.NonRetryableErrorTypes.Contains(application.Type))) || failure.ServerFailureInfo?.NonRetryable == true)
         {
             return RetryState.NonRetryableFailure;
         }

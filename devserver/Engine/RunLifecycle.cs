@@ -51,6 +51,8 @@ internal sealed class RunLifecycle(TemporalEngine engine)
     {
         engine.GetNamespace(request.Namespace);
         ValidateStart(request.WorkflowId, request.WorkflowType, request.TaskQueue);
+        engine.Blobs.Check(request.Input, "workflow input", request.WorkflowId);
+        engine.Blobs.CheckMemo(request.Memo, request.WorkflowId);
         return new StartSpec(StartedAttributes(request), request.RequestId, request.WorkflowIdReusePolicy, request.WorkflowIdConflictPolicy, request.WorkflowStartDelay.ToTimeSpanOrZero())
         {
             Metadata = request.UserMetadata,
@@ -64,6 +66,9 @@ internal sealed class RunLifecycle(TemporalEngine engine)
     {
         var ns = engine.GetNamespace(request.Namespace);
         ValidateStart(request.WorkflowId, request.WorkflowType, request.TaskQueue);
+        engine.Blobs.Check(request.Input, "workflow input", request.WorkflowId);
+        engine.Blobs.Check(request.SignalInput, "signal input", request.WorkflowId);
+        engine.Blobs.CheckMemo(request.Memo, request.WorkflowId);
         var chain = ns.GetOrAddChain(request.WorkflowId);
         var outcome = await engine.MutateAsync(chain, mutation =>
         {

@@ -14,6 +14,7 @@ internal sealed class Signals(TemporalEngine engine)
 {
     public async Task<SignalWorkflowExecutionResponse> SignalAsync(SignalWorkflowExecutionRequest request)
     {
+        engine.Blobs.Check(request.Input, "signal input", request.WorkflowExecution?.WorkflowId ?? "");
         await engine.MutateOpenRunAsync(request.Namespace, request.WorkflowExecution, (run, mutation) =>
         {
             if (string.IsNullOrEmpty(request.RequestId) || !run.SignalRequestIds.Contains(request.RequestId))

@@ -73,8 +73,8 @@ internal sealed class MatchingQueue
         }
         finally
         {
-            // A poll the worker cancels means it is leaving: it no longer counts as a live poller.
-            if (cancellationToken.IsCancellationRequested)
+            // A poll the worker cancels, or one completed by its shutdown, means it is leaving: it no longer counts as a live poller.
+            if (cancellationToken.IsCancellationRequested || release.IsCancellationRequested)
             {
                 _pollers.TryRemove(identity, out _);
             }

@@ -19,10 +19,13 @@ internal sealed class TemporalEngine : IDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
 
-    public TemporalEngine(bool timeSkipping, IEngineStore? store, ILogger logger)
+    public TemporalEngine(bool timeSkipping, IEngineStore? store, DynamicConfig config, ILogger logger)
     {
         _logger = logger;
         Store = store;
+        HistoryLimits = new HistoryLimits(config, logger);
+        Blobs = new BlobLimits(config, logger);
+        Workers = new WorkerInstances(_stopping.Token);
         Clock = new EngineClock(timeSkipping, error => logger.LogError(error, "Timer callback failed"));
         Events = new HistoryEvents(Clock);
         History = new HistoryWriter(this);
@@ -32,6 +35,7 @@ internal sealed class TemporalEngine : IDisposable
         Commands = new WorkflowCommands(this);
         Timers = new WorkflowTimers(this);
         Activities = new ActivityTasks(this);
+        ActivityControls = new ActivityControls(this);
         Children = new ChildWorkflows(this);
         Signals = new Signals(this);
         Updates = new WorkflowUpdates(this);
@@ -45,7 +49,13 @@ internal sealed class TemporalEngine : IDisposable
 
     public TaskQueueRegistry Queues { get; } = new();
 
+    public WorkerInstances Workers { get; }
+
     public IEngineStore? Store { get; }
+
+    public HistoryLimits HistoryLimits { get; }
+
+    public BlobLimits Blobs { get; }
 
     public HistoryEvents Events { get; }
 
@@ -62,6 +72,8 @@ internal sealed class TemporalEngine : IDisposable
     public WorkflowTimers Timers { get; }
 
     public ActivityTasks Activities { get; }
+
+    public ActivityControls ActivityControls { get; }
 
     public ChildWorkflows Children { get; }
 

@@ -111,7 +111,7 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
             throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
         }
         var queue = engine.Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Workflow);
-        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => TryStart(item, request), engine.Stopping, cancellationToken);
+        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => TryStart(item, request), engine.Workers.PollRelease(request.WorkerInstanceKey), cancellationToken);
         return task ?? new PollWorkflowTaskQueueResponse();
     }
 
@@ -130,7 +130,7 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
             {
                 return null;
             }
-            var started = engine.Events.WorkflowTaskStarted(task.ScheduledEventId, request.Identity, run.HistorySizeBytes, HistoryLimits.SuggestContinueAsNew(run));
+            var started = engine.Events.WorkflowTaskStarted(task.ScheduledEventId, request.Identity, run.HistorySizeBytes, engine.HistoryLimits.SuggestContinueAsNew(run));
             if (task.IsSpeculative)
             {
                 started.EventId = task.ScheduledEventId + 1;
@@ -261,7 +261,7 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
         }
         // An update that arrived while this task ran still waits for the worker.
         needsTask |= WorkflowUpdates.AwaitingDelivery(run).Any();
-        if (run.IsRunning && HistoryLimits.Exceeded(run) is { } reason)
+        if (run.IsRunning && engine.HistoryLimits.Exceeded(run) is { } reason)
         {
             engine.Lifecycle.Terminate(run, reason, mutation);
         }
@@ -364,6 +364,7 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
     public ShutdownWorkerResponse ShutdownWorker(ShutdownWorkerRequest request)
     {
         var ns = engine.GetNamespace(request.Namespace);
+        engine.Workers.ShutDown(request.WorkerInstanceKey);
         if (string.IsNullOrEmpty(request.StickyTaskQueue) || engine.Queues.Find(ns.Name, request.StickyTaskQueue, TaskQueueType.Workflow) is not { } sticky)
         {
             return new ShutdownWorkerResponse();

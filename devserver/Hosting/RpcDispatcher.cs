@@ -20,12 +20,12 @@ public sealed class RpcDispatcher
         where TRequest : IMessage =>
         _handlers.Add(method, (request, _) => Task.FromResult(handler((TRequest)request)));
 
-    /// <summary>Answers one call; methods without a handler answer Unimplemented naming the method.</summary>
+    /// <summary>Answers one call; methods without a handler answer Unimplemented naming the method (and the feature, when left out on purpose).</summary>
     public async Task<IMessage> DispatchAsync(string method, IMessage request, CancellationToken cancellationToken)
     {
         if (!_handlers.TryGetValue(method, out var handler))
         {
-            throw new RpcException(new Status(StatusCode.Unimplemented, $"Method {method} is not implemented by this server"));
+            throw new RpcException(new Status(StatusCode.Unimplemented, OutOfScopeFeatures.Describe(method) ?? $"Method {method} is not implemented by this server"));
         }
         try
         {

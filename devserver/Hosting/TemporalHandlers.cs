@@ -75,7 +75,7 @@ internal static class TemporalHandlers
             Name = ns.Name,
             Id = ns.Id,
             State = Temporalio.Api.Enums.V1.NamespaceState.Registered,
-            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false },
+            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, WorkerPollCompleteOnShutdown = true },
         },
         Config = new NamespaceConfig { WorkflowExecutionRetentionTtl = Duration.FromTimeSpan(TimeSpan.FromDays(1)) },
     };
@@ -104,6 +104,10 @@ internal static class TemporalHandlers
         dispatcher.Register<RespondActivityTaskCanceledByIdRequest>("RespondActivityTaskCanceledById", (request, _) => engine.Activities.CancelByIdAsync(request));
         dispatcher.Register<RecordActivityTaskHeartbeatRequest>("RecordActivityTaskHeartbeat", (request, _) => engine.Activities.HeartbeatAsync(request));
         dispatcher.Register<RecordActivityTaskHeartbeatByIdRequest>("RecordActivityTaskHeartbeatById", (request, _) => engine.Activities.HeartbeatByIdAsync(request));
+        dispatcher.Register<PauseActivityRequest>("PauseActivity", async (request, _) => await engine.ActivityControls.PauseAsync(request));
+        dispatcher.Register<UnpauseActivityRequest>("UnpauseActivity", async (request, _) => await engine.ActivityControls.UnpauseAsync(request));
+        dispatcher.Register<ResetActivityRequest>("ResetActivity", async (request, _) => await engine.ActivityControls.ResetAsync(request));
+        dispatcher.Register<UpdateActivityOptionsRequest>("UpdateActivityOptions", async (request, _) => await engine.ActivityControls.UpdateOptionsAsync(request));
         dispatcher.Register<GetWorkflowExecutionHistoryRequest>("GetWorkflowExecutionHistory", async (request, cancellationToken) => await engine.Reader.GetHistoryAsync(request, cancellationToken));
         dispatcher.Register<GetWorkflowExecutionHistoryReverseRequest>("GetWorkflowExecutionHistoryReverse", engine.Reader.GetHistoryReverse);
         dispatcher.Register<DescribeWorkflowExecutionRequest>("DescribeWorkflowExecution", engine.Reader.Describe);

@@ -11,7 +11,8 @@ namespace Payments.DevServer.Storage;
 /// <summary>The non-history part of a run's state, as a small versioned binary record.</summary>
 internal static class RunState
 {
-    private const byte Version = 1;
+    /// <summary>2 added each activity's operator state (pause, reset, changed options); version 1 records still read.</summary>
+    private const byte Version = 2;
 
     public static byte[] Write(Execution run)
     {
@@ -37,6 +38,7 @@ internal static class RunState
                 writer.Write(activity.LastHeartbeatTime?.Ticks ?? 0);
                 WriteMessage(writer, activity.HeartbeatDetails);
                 WriteMessage(writer, activity.LastFailure);
+                WriteOperatorState(writer, activity);
             }
         }
         return stream.ToArray();
@@ -46,7 +48,8 @@ internal static class RunState
     public static void Read(Execution run, byte[] state)
     {
         using var reader = new BinaryReader(new MemoryStream(state));
-        if (reader.ReadByte() != Version)
+        var version = reader.ReadByte();
+        if (version is < 1 or > Version)
         {
             throw new InvalidDataException($"Run {run.RunId} has state of an unknown version");
         }
@@ -76,6 +79,39 @@ internal static class RunState
             activity.LastHeartbeatTime = beat == 0 ? null : new DateTime(beat, DateTimeKind.Utc);
             activity.HeartbeatDetails = ReadMessage(reader, Payloads.Parser);
             activity.LastFailure = ReadMessage(reader, Failure.Parser);
+            if (version >= 2)
+            {
+                ReadOperatorState(reader, activity);
+            }
+        }
+    }
+
+    private static void WriteOperatorState(BinaryWriter writer, ActivityInfo activity)
+    {
+        writer.Write(activity.Pause is not null);
+        if (activity.Pause is { } pause)
+        {
+            writer.Write(pause.Time.Ticks);
+            writer.Write(pause.Identity);
+            writer.Write(pause.Reason);
+            writer.Write(pause.RequestId);
+        }
+        writer.Write(activity.ResetRequested);
+        writer.Write(activity.ResetHeartbeatOnRetry);
+        WriteMessage(writer, activity.OptionsChanged ? activity.Attributes : null);
+    }
+
+    private static void ReadOperatorState(BinaryReader reader, ActivityInfo activity)
+    {
+        if (reader.ReadBoolean())
+        {
+            activity.Pause = new ActivityPause(new DateTime(reader.ReadInt64(), DateTimeKind.Utc), reader.ReadString(), reader.ReadString(), reader.ReadString());
+        }
+        activity.ResetRequested = reader.ReadBoolean();
+        activity.ResetHeartbeatOnRetry = reader.ReadBoolean();
+        if (ReadMessage(reader, ActivityTaskScheduledEventAttributes.Parser) is { } changed)
+        {
+            activity.RestoreChangedOptions(changed);
         }
     }
 }

@@ -23,6 +23,7 @@ internal sealed class FakeParticipants
     private readonly ConcurrentQueue<string> _refundRefusals = new();
     private readonly ConcurrentQueue<PaymentStatus> _moveRefusals = new();
     private readonly object _row = new();
+    private readonly TaskCompletionSource _heldMoveRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeParticipants(string paymentId, DateTimeOffset createdAt)
     {
@@ -61,6 +62,14 @@ internal sealed class FakeParticipants
 
     /// <summary>The points try fails with a transient error on every attempt.</summary>
     public bool PointsTryBroken { get; set; }
+
+    /// <summary>The first move to this status waits, once <see cref="HeldMoveReached"/>, until <see cref="ReleaseHeldMove"/>.</summary>
+    public PaymentStatus? HoldFirstMoveTo { get; set; }
+
+    /// <summary>Completes when the held move has started (inside its workflow task, for a local step).</summary>
+    public TaskCompletionSource HeldMoveReached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseHeldMove() => _heldMoveRelease.TrySetResult();
 
     /// <summary>Answered by the bank to each query in turn; when none is left, <see cref="DefaultBankAnswer"/>.</summary>
     public FakeParticipants Answers(params BankQueryAnswer[] answers)
@@ -136,8 +145,12 @@ internal sealed class FakeParticipants
         CreatedAt, CreatedAt.AddMinutes(30), Recorded?.Result);
 
     [Activity("MoveStatus")]
-    public void MoveStatus(StatusMove move)
+    public async Task MoveStatus(StatusMove move)
     {
+        if (move.To == HoldFirstMoveTo && HeldMoveReached.TrySetResult())
+        {
+            await _heldMoveRelease.Task;
+        }
         lock (_row)
         {
             if (_moveRefusals.TryPeek(out var refused) && refused == move.To && _moveRefusals.TryDequeue(out _))

@@ -1,6 +1,7 @@
 using Payments.Activities.Bank;
 using Payments.Domain;
 using Payments.Workflows.Tests.Infrastructure;
+using Temporalio.Api.Enums.V1;
 
 namespace Payments.Workflows.Tests.Lifecycle;
 
@@ -108,6 +109,34 @@ public sealed class BankResult_Specs(WorkflowEnvironmentFixture fixture)
         Assert.Equal(PaymentStatus.Paid, result.Status);
         Assert.Equal(("B-same", BankResult.Success), (fakes.Recorded!.BankTxnId, fakes.Recorded.Result));
         Assert.Equal([PaymentStatus.Processing, PaymentStatus.Paid], fakes.Moves);
+    }
+
+    [Fact]
+    public async Task BankFailed_CallbackRepeatedDuringTheClosingTask_TaskRetriedWithItAndTheRunEndsFailed()
+    {
+        var fakes = await NewPaymentAsync();
+        fakes.HoldFirstMoveTo = PaymentStatus.Failed;
+        using var worker = fakes.Worker(fixture.Client);
+        var failed = new BankResultSignal("B-failed", BankResult.Failed, 10_000, "CNY", null);
+
+        var result = await fakes.RunAsync(worker, fixture.Client, async () =>
+        {
+            var handle = await fakes.StartAsync(fixture.Client);
+            await handle.SignalAsync(wf => wf.BankResultAsync(failed));
+            // The FAILED move runs in the task that closes the run; the bank repeats its callback meanwhile.
+            await fakes.HeldMoveReached.Task;
+            await handle.SignalAsync(wf => wf.BankResultAsync(failed));
+            fakes.ReleaseHeldMove();
+            return await handle.GetResultAsync();
+        });
+
+        Assert.Equal(new PaymentCompletionResult(PaymentStatus.Failed, null), result);
+        Assert.All(fakes.Moves, move => Assert.Equal(PaymentStatus.Failed, move));
+        var history = await fakes.Completion(fixture.Client).FetchHistoryAsync();
+        // The close was refused for the signal it had not seen; the next task saw it and moved the order again (idempotent).
+        Assert.Contains(history.Events, e => e.WorkflowTaskFailedEventAttributes?.Cause == WorkflowTaskFailedCause.UnhandledCommand);
+        Assert.DoesNotContain(history.Events, e => e.EventType == EventType.ActivityTaskScheduled);
+        await Histories.KeepAsync(fakes.Completion(fixture.Client), "completion-bank-failed-callback-during-close");
     }
 
     private static DateTimeOffset Minute(DateTimeOffset at) => new(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, at.Offset);
