@@ -4,7 +4,7 @@ namespace Payments.DevServer;
 
 /// <summary>
 /// The three ways the server is launched: <c>&lt;port&gt;</c> (Temporal test-server style, time-skipping),
-/// <c>server start-dev --port … --ip … --namespace … [--db-filename F] [--search-attribute Name=Type]… [--headless]</c>
+/// <c>server start-dev --port … --ip … --namespace … [--db-filename F] [--search-attribute Name=Type]… [--dynamic-config-value KEY=VALUE]… [--headless]</c>
 /// (what <c>WorkflowEnvironment.StartLocalAsync</c> passes), and plain <c>[--port] [--ip] [--namespace] [--db-filename]
 /// [--ui-port] [--headless]</c>. Both serve the Web UI on 8233 unless <c>--headless</c>, as <c>temporal server start-dev</c>.
 /// Flags this server does not need are ignored, never fatal.

@@ -135,30 +135,13 @@ public sealed class PaymentQueries(
         while (await reader.ReadAsync(cancellationToken))
         {
             seqs.Add(reader.GetInt64("seq"));
-            var row = OrderRow.Read(reader);
             items.Add(new PaymentView(
-                row.PaymentId,
-                row.MerchantId,
-                row.MerchantOrderNo,
-                row.UserId,
-                row.Amount,
-                row.Currency,
-                row.Fee,
-                row.NetAmount,
-                row.Points,
-                row.Status,
-                row.BankTxnId,
-                row.PaidAt,
-                Identifiers.CompletionWorkflowId(row.PaymentId),
+                OrderRow.Read(reader),
                 reader.GetNullableWire<PaymentStep>("step"),
                 reader.GetWire<BranchState>("fund_account"),
                 reader.GetWire<BranchState>("points_account"),
                 reader.GetWire<AccountingState>("accounting"),
                 reader.GetWire<NotificationState>("notification"),
-                row.NotifyUrl,
-                row.Subject,
-                row.CreatedAt!.Value,
-                row.ExpiresAt,
                 reader.GetNullableString("last_error"),
                 reader.GetNullableString("resolutions") is { } resolutions ? JsonSerializer.Deserialize<PaymentResolution[]>(resolutions, Json)! : []));
         }

@@ -289,7 +289,9 @@ internal sealed class ActivityTasks(TemporalEngine engine)
             throw TemporalErrors.InvalidArgument("TaskQueue is not set on request.");
         }
         var queue = engine.Queues.Get(ns.Name, request.TaskQueue.Name, TaskQueueType.Activity);
-        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => TryStart((ActivityTaskRef)item, request.Identity), engine.Workers.PollRelease(request.WorkerInstanceKey), cancellationToken);
+        var task = await queue.PollAsync(request.Identity, TemporalEngine.PollHold, item => item is StandaloneActivityTaskRef standalone
+            ? engine.StandaloneActivities.TryStart(standalone, request.Identity)
+            : TryStart((ActivityTaskRef)item, request.Identity), engine.Workers.PollRelease(request.WorkerInstanceKey), cancellationToken);
         return task ?? new PollActivityTaskQueueResponse();
     }
 
@@ -370,28 +372,36 @@ internal sealed class ActivityTasks(TemporalEngine engine)
     }
 
     public Task<IMessage> CompleteAsync(RespondActivityTaskCompletedRequest request) =>
-        WithActivityByToken(request.TaskToken, (run, activity, mutation) => Complete(run, activity, request.Result, request.Identity, mutation, new RespondActivityTaskCompletedResponse()));
+        TaskToken.IsStandaloneActivity(request.TaskToken)
+            ? engine.StandaloneActivities.WithStartedAttempt(request.TaskToken, activity => engine.StandaloneActivities.Complete(activity, request.Result, new RespondActivityTaskCompletedResponse()))
+            : WithActivityByToken(request.TaskToken, (run, activity, mutation) => Complete(run, activity, request.Result, request.Identity, mutation, new RespondActivityTaskCompletedResponse()));
 
     public Task<IMessage> CompleteByIdAsync(RespondActivityTaskCompletedByIdRequest request) =>
         WithActivityById(request.Namespace, request.WorkflowId, request.RunId, request.ActivityId,
             (run, activity, mutation) => Complete(run, activity, request.Result, request.Identity, mutation, new RespondActivityTaskCompletedByIdResponse()));
 
     public Task<IMessage> FailAsync(RespondActivityTaskFailedRequest request) =>
-        WithActivityByToken(request.TaskToken, (run, activity, mutation) => Fail(run, activity, request.Failure, request.LastHeartbeatDetails, request.Identity, mutation, new RespondActivityTaskFailedResponse()));
+        TaskToken.IsStandaloneActivity(request.TaskToken)
+            ? engine.StandaloneActivities.WithStartedAttempt(request.TaskToken, activity => engine.StandaloneActivities.Fail(activity, request.Failure, new RespondActivityTaskFailedResponse()))
+            : WithActivityByToken(request.TaskToken, (run, activity, mutation) => Fail(run, activity, request.Failure, request.LastHeartbeatDetails, request.Identity, mutation, new RespondActivityTaskFailedResponse()));
 
     public Task<IMessage> FailByIdAsync(RespondActivityTaskFailedByIdRequest request) =>
         WithActivityById(request.Namespace, request.WorkflowId, request.RunId, request.ActivityId,
             (run, activity, mutation) => Fail(run, activity, request.Failure, request.LastHeartbeatDetails, request.Identity, mutation, new RespondActivityTaskFailedByIdResponse()));
 
     public Task<IMessage> CancelAsync(RespondActivityTaskCanceledRequest request) =>
-        WithActivityByToken(request.TaskToken, (run, activity, mutation) => Cancel(run, activity, request.Details, request.Identity, mutation, new RespondActivityTaskCanceledResponse()));
+        TaskToken.IsStandaloneActivity(request.TaskToken)
+            ? engine.StandaloneActivities.WithStartedAttempt(request.TaskToken, activity => engine.StandaloneActivities.Canceled(activity, request.Details, new RespondActivityTaskCanceledResponse()))
+            : WithActivityByToken(request.TaskToken, (run, activity, mutation) => Cancel(run, activity, request.Details, request.Identity, mutation, new RespondActivityTaskCanceledResponse()));
 
     public Task<IMessage> CancelByIdAsync(RespondActivityTaskCanceledByIdRequest request) =>
         WithActivityById(request.Namespace, request.WorkflowId, request.RunId, request.ActivityId,
             (run, activity, mutation) => Cancel(run, activity, request.Details, request.Identity, mutation, new RespondActivityTaskCanceledByIdResponse()));
 
     public Task<IMessage> HeartbeatAsync(RecordActivityTaskHeartbeatRequest request) =>
-        WithActivityByToken(request.TaskToken, (run, activity, mutation) =>
+        TaskToken.IsStandaloneActivity(request.TaskToken)
+            ? engine.StandaloneActivities.WithStartedAttempt(request.TaskToken, activity => new RecordActivityTaskHeartbeatResponse { CancelRequested = engine.StandaloneActivities.Heartbeat(activity, request.Details) })
+            : WithActivityByToken(request.TaskToken, (run, activity, mutation) =>
         {
             Heartbeat(run, activity, request.Details, mutation);
             return (IMessage)new RecordActivityTaskHeartbeatResponse { CancelRequested = activity.CancelRequested, ActivityPaused = activity.IsPaused, ActivityReset = activity.ResetRequested };

@@ -7,6 +7,7 @@ internal enum TaskTokenKind : byte
     Workflow = 1,
     Activity = 2,
     Query = 3,
+    StandaloneActivity = 4,
 }
 
 /// <summary>What a task token names: a workflow task, an activity attempt, or a query task.</summary>
@@ -30,6 +31,9 @@ internal sealed record TaskToken(TaskTokenKind Kind, string Namespace, string Wo
         }
         return ByteString.CopyFrom(stream.ToArray());
     }
+
+    /// <summary>True for the token of a standalone activity's attempt (workers answer both kinds through the same calls).</summary>
+    public static bool IsStandaloneActivity(ByteString token) => token.Length > 1 && token[1] == (byte)TaskTokenKind.StandaloneActivity;
 
     /// <summary>Decodes a token; anything malformed is the caller's InvalidArgument.</summary>
     public static TaskToken Parse(ByteString token, TaskTokenKind expected)

@@ -36,6 +36,7 @@ internal sealed class TemporalEngine : IDisposable
         Timers = new WorkflowTimers(this);
         Activities = new ActivityTasks(this);
         ActivityControls = new ActivityControls(this);
+        StandaloneActivities = new StandaloneActivities(this);
         Children = new ChildWorkflows(this);
         Signals = new Signals(this);
         Updates = new WorkflowUpdates(this);
@@ -74,6 +75,8 @@ internal sealed class TemporalEngine : IDisposable
     public ActivityTasks Activities { get; }
 
     public ActivityControls ActivityControls { get; }
+
+    public StandaloneActivities StandaloneActivities { get; }
 
     public ChildWorkflows Children { get; }
 

@@ -60,7 +60,7 @@ internal static class TemporalErrors
     private static GrpcStatus? StatusOf(RpcException error) =>
         error.Trailers.GetValueBytes("grpc-status-details-bin") is { } bytes ? GrpcStatus.Parser.ParseFrom(bytes) : null;
 
-    private static RpcException WithDetail(StatusCode code, string message, IMessage detail)
+    public static RpcException WithDetail(StatusCode code, string message, IMessage detail)
     {
         var status = new GrpcStatus { Code = (int)code, Message = message };
         status.Details.Add(Any.Pack(detail));

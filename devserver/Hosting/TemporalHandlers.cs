@@ -75,7 +75,8 @@ internal static class TemporalHandlers
             Name = ns.Name,
             Id = ns.Id,
             State = Temporalio.Api.Enums.V1.NamespaceState.Registered,
-            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, WorkerPollCompleteOnShutdown = true },
+            // ShutdownWorker completes a worker's open polls (WorkerInstances), so its SDK need not cancel them on shutdown.
+            Capabilities = new NamespaceInfo.Types.Capabilities { SyncUpdate = true, AsyncUpdate = true, EagerWorkflowStart = false, StandaloneActivities = true, WorkerPollCompleteOnShutdown = true },
         },
         Config = new NamespaceConfig { WorkflowExecutionRetentionTtl = Duration.FromTimeSpan(TimeSpan.FromDays(1)) },
     };
@@ -108,6 +109,7 @@ internal static class TemporalHandlers
         dispatcher.Register<UnpauseActivityRequest>("UnpauseActivity", async (request, _) => await engine.ActivityControls.UnpauseAsync(request));
         dispatcher.Register<ResetActivityRequest>("ResetActivity", async (request, _) => await engine.ActivityControls.ResetAsync(request));
         dispatcher.Register<UpdateActivityOptionsRequest>("UpdateActivityOptions", async (request, _) => await engine.ActivityControls.UpdateOptionsAsync(request));
+        RegisterStandaloneActivities(dispatcher, engine.StandaloneActivities);
         dispatcher.Register<GetWorkflowExecutionHistoryRequest>("GetWorkflowExecutionHistory", async (request, cancellationToken) => await engine.Reader.GetHistoryAsync(request, cancellationToken));
         dispatcher.Register<GetWorkflowExecutionHistoryReverseRequest>("GetWorkflowExecutionHistoryReverse", engine.Reader.GetHistoryReverse);
         dispatcher.Register<DescribeWorkflowExecutionRequest>("DescribeWorkflowExecution", engine.Reader.Describe);
@@ -126,6 +128,17 @@ internal static class TemporalHandlers
             }
             return response;
         });
+    }
+
+    private static void RegisterStandaloneActivities(RpcDispatcher dispatcher, StandaloneActivities activities)
+    {
+        dispatcher.Register<StartActivityExecutionRequest>("StartActivityExecution", activities.Start);
+        dispatcher.Register<DescribeActivityExecutionRequest>("DescribeActivityExecution", async (request, cancellationToken) => await activities.DescribeAsync(request, cancellationToken));
+        dispatcher.Register<PollActivityExecutionRequest>("PollActivityExecution", async (request, cancellationToken) => await activities.PollAsync(request, cancellationToken));
+        dispatcher.Register<ListActivityExecutionsRequest>("ListActivityExecutions", activities.List);
+        dispatcher.Register<CountActivityExecutionsRequest>("CountActivityExecutions", activities.Count);
+        dispatcher.Register<RequestCancelActivityExecutionRequest>("RequestCancelActivityExecution", activities.RequestCancel);
+        dispatcher.Register<TerminateActivityExecutionRequest>("TerminateActivityExecution", activities.Terminate);
     }
 
     private static void RegisterOperator(RpcDispatcher dispatcher, TemporalEngine engine)

@@ -76,6 +76,7 @@ public sealed class Durability_Specs : IDisposable
         var port = DurableServerProcess.FreePort();
         var queue = TestQueues.Unique();
         var id = Guid.NewGuid().ToString();
+        DurableServerProcess? second = null;
         using (var first = await StartServerAsync(port))
         {
             var client = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
@@ -88,14 +89,16 @@ public sealed class Durability_Specs : IDisposable
                     await Task.Delay(20);
                 }
                 first.Kill();
+                // Back before this worker stops: told polls complete on shutdown, its SDK waits for the server to end them.
+                second = await StartServerAsync(port);
             });
         }
-        using var second = await StartServerAsync(port);
+        using var restartedServer = second!;
         var restarted = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
         using var newWorker = new TemporalWorker(restarted, new TemporalWorkerOptions(queue).AddWorkflow<GateWorkflow>().AddAllActivities(new GateActivities(hang: false)));
         var result = await newWorker.ExecuteAsync(() => restarted.GetWorkflowHandle(id).GetResultAsync<string>());
         Assert.Equal("passed on attempt 2", result);
-        second.Kill();
+        restartedServer.Kill();
     }
 
     private static async Task<bool> ActivityStartedAsync(ITemporalClient client, string workflowId)
