@@ -87,7 +87,7 @@ internal sealed class CompiledCalendar
         return null;
     }
 
-    private bool YearMatches(int year) => _years.Count == 0 || _years.Any(r => InRange(r, year));
+    private bool YearMatches(int year) => _years.Count == 0 || _years.Any(range => InRange(range, year));
 
     private bool DayMatches(DateTime local) => _daysOfMonth[local.Day] && _daysOfWeek[(int)local.DayOfWeek];
 

@@ -22,8 +22,8 @@ internal sealed class CompiledSpec
     private CompiledSpec(ScheduleSpec canonical)
     {
         _spec = canonical;
-        _calendars = canonical.StructuredCalendar.Select(c => new CompiledCalendar(c)).ToList();
-        _excluded = canonical.ExcludeStructuredCalendar.Select(c => new CompiledCalendar(c)).ToList();
+        _calendars = canonical.StructuredCalendar.Select(calendar => new CompiledCalendar(calendar)).ToList();
+        _excluded = canonical.ExcludeStructuredCalendar.Select(calendar => new CompiledCalendar(calendar)).ToList();
         _zone = FindZone(canonical.TimezoneName);
     }
 
@@ -138,7 +138,7 @@ internal sealed class CompiledSpec
             return false;
         }
         var local = TimeZoneInfo.ConvertTimeFromUtc(nominal, _zone);
-        return _excluded.Any(c => c.Matches(local));
+        return _excluded.Any(calendar => calendar.Matches(local));
     }
 
     /// <summary>A pseudo-random but repeatable share of the allowed jitter, so a restart does not move an action.</summary>

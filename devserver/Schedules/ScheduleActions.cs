@@ -228,14 +228,14 @@ internal sealed class ScheduleActions
 
     public async Task OnWorkflowClosedAsync(ScheduleRecord record, ClosedWorkflow closed)
     {
-        var running = record.Info.RunningWorkflows.FirstOrDefault(w => w.WorkflowId == closed.WorkflowId);
+        var running = record.Info.RunningWorkflows.FirstOrDefault(workflow => workflow.WorkflowId == closed.WorkflowId);
         if (running is null)
         {
             return;
         }
         record.Info.RunningWorkflows.Remove(running);
         _registry.UntrackRunning(record, closed.WorkflowId);
-        foreach (var action in record.Info.RecentActions.Where(a => a.StartWorkflowResult?.WorkflowId == closed.WorkflowId))
+        foreach (var action in record.Info.RecentActions.Where(recent => recent.StartWorkflowResult?.WorkflowId == closed.WorkflowId))
         {
             action.StartWorkflowStatus = closed.Status;
         }

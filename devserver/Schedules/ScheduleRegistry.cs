@@ -26,7 +26,7 @@ internal sealed class ScheduleRegistry(IEngineStore? store) : IDisposable
     {
         lock (_indexLock)
         {
-            return _schedules.Values.Where(s => s.Namespace == ns).OrderBy(s => s.ScheduleId, StringComparer.Ordinal).ToList();
+            return _schedules.Values.Where(schedule => schedule.Namespace == ns).OrderBy(schedule => schedule.ScheduleId, StringComparer.Ordinal).ToList();
         }
     }
 

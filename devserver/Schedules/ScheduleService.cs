@@ -154,8 +154,8 @@ internal sealed class ScheduleService
         var after = request.NextPageToken.IsEmpty ? null : request.NextPageToken.ToStringUtf8();
         var pageSize = request.MaximumPageSize is > 0 and < VisibilityStore.MaxPageSize ? request.MaximumPageSize : VisibilityStore.MaxPageSize;
         var matching = _registry.InNamespace(ns.Name)
-            .Where(s => after is null || string.CompareOrdinal(s.ScheduleId, after) > 0)
-            .Where(s => query.Matches(VisibilityView(s)))
+            .Where(schedule => after is null || string.CompareOrdinal(schedule.ScheduleId, after) > 0)
+            .Where(schedule => query.Matches(VisibilityView(schedule)))
             .Take(pageSize + 1)
             .ToList();
         var response = new ListSchedulesResponse();
@@ -189,7 +189,7 @@ internal sealed class ScheduleService
         var record = Get(request.Namespace, request.ScheduleId);
         var response = new ListScheduleMatchingTimesResponse();
         var times = record.Spec.Between(request.StartTime.ToDateTime(), request.EndTime.ToDateTime()).Take(1000);
-        response.StartTime.Add(times.Select(t => Timestamp.FromDateTime(t.Actual)));
+        response.StartTime.Add(times.Select(time => Timestamp.FromDateTime(time.Actual)));
         return response;
     }
 
