@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Activities;
 using Payments.Workers.Logging;
 using Payments.Workflows;
 using Temporalio.Extensions.Hosting;
+using Temporalio.Runtime;
 using Temporalio.Worker;
 
 namespace Payments.Workers;
@@ -18,11 +20,19 @@ public static class PaymentsWorkerRegistration
     public static IServiceCollection AddPaymentsTemporalClient(this IServiceCollection services)
     {
         services.AddTemporalClient()
-            .Configure<IOptions<TemporalOptions>>((options, settings) =>
+            .Configure<IOptions<TemporalOptions>, ILoggerFactory>((options, settings, loggers) =>
             {
                 options.TargetHost = settings.Value.Address;
                 options.Namespace = settings.Value.Namespace;
                 options.DataConverter = PaymentsTemporal.DataConverter;
+                // The SDK core logs through Serilog too: left to write to the console itself, it cut into the JSON lines.
+                options.Runtime = new TemporalRuntime(new TemporalRuntimeOptions
+                {
+                    Telemetry = new TelemetryOptions
+                    {
+                        Logging = new LoggingOptions { Forwarding = new LogForwardingOptions { Logger = loggers.CreateLogger("Temporalio.Core") } },
+                    },
+                });
             });
         return services;
     }
