@@ -164,12 +164,19 @@ internal sealed class ScheduleActions
             ContinuedFailure = record.LastFailure,
         };
         StartWorkflowExecutionResponse started;
+        // Tracked before the start: a run that closes before this start is recorded still finds its schedule, and its
+        // close waits at the gate this start holds.
+        _registry.TrackRunning(record, workflowId);
         try
         {
             started = await _engine.Lifecycle.StartAsync(request);
         }
         catch (RpcException e)
         {
+            if (!record.Info.RunningWorkflows.Any(running => running.WorkflowId == workflowId))
+            {
+                _registry.UntrackRunning(record, workflowId);
+            }
             _logger.LogWarning("Schedule {ScheduleId} could not start workflow {WorkflowId}: {Reason}", record.ScheduleId, workflowId, e.Status.Detail);
             return;
         }
@@ -191,7 +198,6 @@ internal sealed class ScheduleActions
             record.Info.RecentActions.RemoveAt(0);
         }
         record.Info.RunningWorkflows.Add(execution);
-        _registry.TrackRunning(record, workflowId);
     }
 
     /// <summary>Arms the clock for the next spec time (paused schedules too: their times pass unacted, as in Temporal).</summary>
