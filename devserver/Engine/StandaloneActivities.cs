@@ -117,7 +117,7 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
         var activity = reference.Activity;
         lock (_gate)
         {
-            if (!activity.IsRunning || activity.Attempt != reference.Attempt || activity.IsStarted)
+            if (!activity.IsRunning || activity.Attempt != reference.Attempt || activity.IsStarted || activity.IsPaused)
             {
                 return null;
             }
@@ -206,7 +206,10 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
         activity.LastFailure = failure;
         activity.Attempt++;
         activity.NotifyChanged();
-        QueueAttempt(activity, engine.Clock.UtcNow + delay);
+        if (!activity.IsPaused)
+        {
+            QueueAttempt(activity, engine.Clock.UtcNow + delay);
+        }
     }
 
     /// <summary>Runs <paramref name="action"/> on the started attempt a worker's token names; NotFound when that attempt is over.</summary>
@@ -242,19 +245,94 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
 
     public IMessage Canceled(StandaloneActivity activity, Payloads? details, IMessage response)
     {
+        if (activity.IsPaused && !activity.CancelRequested)
+        {
+            // The worker gave up the attempt because of the pause (the SDK cancels it): the next one waits for the unpause.
+            EndAttempt(activity, new Failure { Message = "Activity paused", CanceledFailureInfo = new CanceledFailureInfo { Details = details } }, ActivityExecutionStatus.Canceled);
+            return response;
+        }
         var canceled = new Failure { Message = activity.CancelReason.Length > 0 ? activity.CancelReason : "Activity canceled", CanceledFailureInfo = new CanceledFailureInfo { Details = details } };
         activity.Close(ActivityExecutionStatus.Canceled, new ActivityExecutionOutcome { Failure = canceled }, engine.Clock.UtcNow);
         return response;
     }
 
-    /// <summary>Records a heartbeat; true when a cancel was requested.</summary>
-    public bool Heartbeat(StandaloneActivity activity, Payloads? details)
+    /// <summary>Records a heartbeat; the answer tells the worker of a cancel or a pause.</summary>
+    public RecordActivityTaskHeartbeatResponse Heartbeat(StandaloneActivity activity, Payloads? details)
     {
         activity.HeartbeatDetails = details ?? activity.HeartbeatDetails;
         activity.LastHeartbeatTime = engine.Clock.UtcNow;
         activity.HeartbeatCount++;
         ArmHeartbeat(activity);
-        return activity.CancelRequested;
+        return new RecordActivityTaskHeartbeatResponse { CancelRequested = activity.CancelRequested, ActivityPaused = activity.IsPaused };
+    }
+
+    /// <summary>
+    /// An operator's pause, as Temporal's: a waiting attempt is not dispatched (its schedule-to-start wait stops; the
+    /// schedule-to-close deadline runs on); a running one learns it from its heartbeats and its end waits, not retried,
+    /// for the unpause. The same request id again changes nothing.
+    /// </summary>
+    public PauseActivityExecutionResponse Pause(PauseActivityExecutionRequest request)
+    {
+        lock (_gate)
+        {
+            var activity = Find(request.Namespace, request.ActivityId, request.RunId);
+            if (request.RequestId.Length > 0 && activity.Pause?.RequestId == request.RequestId)
+            {
+                return new PauseActivityExecutionResponse();
+            }
+            if (!activity.IsRunning || activity.IsPaused || activity.CancelRequested)
+            {
+                throw TemporalErrors.FailedPrecondition($"activity is in non-pausable state {PauseState(activity)}");
+            }
+            activity.Pause = new ActivityPause(engine.Clock.UtcNow, request.Identity, request.Reason, request.RequestId);
+            if (!activity.IsStarted)
+            {
+                activity.AttemptTimer?.Cancel();
+            }
+            activity.NotifyChanged();
+            return new PauseActivityExecutionResponse();
+        }
+    }
+
+    /// <summary>Lifts a pause: a waiting attempt is queued at once, or after a random part of <c>jitter</c>; a running one just goes on.</summary>
+    public UnpauseActivityExecutionResponse Unpause(UnpauseActivityExecutionRequest request)
+    {
+        lock (_gate)
+        {
+            var activity = Find(request.Namespace, request.ActivityId, request.RunId);
+            if (!activity.IsRunning || !activity.IsPaused)
+            {
+                throw TemporalErrors.FailedPrecondition($"activity is in non-unpausable state {PauseState(activity)}");
+            }
+            activity.Pause = null;
+            if (!activity.IsStarted)
+            {
+                var jitter = request.Jitter.ToTimeSpanOrZero();
+                QueueAttempt(activity, engine.Clock.UtcNow + (jitter > TimeSpan.Zero ? jitter * Random.Shared.NextDouble() : TimeSpan.Zero));
+            }
+            activity.NotifyChanged();
+            return new UnpauseActivityExecutionResponse();
+        }
+    }
+
+    private static string PauseState(StandaloneActivity activity) =>
+        !activity.IsRunning ? activity.Status.ToString() : activity.CancelRequested ? "CancelRequested" : activity.IsPaused ? "Paused" : "Running";
+
+    /// <summary>As Temporal: terminates the run if it still runs, then forgets it (describe answers NotFound; its id is free again).</summary>
+    public DeleteActivityExecutionResponse Delete(DeleteActivityExecutionRequest request)
+    {
+        lock (_gate)
+        {
+            var activity = Find(request.Namespace, request.ActivityId, request.RunId);
+            if (activity.IsRunning)
+            {
+                var terminated = new Failure { Message = "Delete activity execution", TerminatedFailureInfo = new TerminatedFailureInfo() };
+                activity.Close(ActivityExecutionStatus.Terminated, new ActivityExecutionOutcome { Failure = terminated }, engine.Clock.UtcNow);
+            }
+            _all.Remove(activity);
+            _current.TryRemove(new KeyValuePair<(string, string), StandaloneActivity>((activity.Namespace, activity.Request.ActivityId), activity));
+            return new DeleteActivityExecutionResponse();
+        }
     }
 
     public RequestCancelActivityExecutionResponse RequestCancel(RequestCancelActivityExecutionRequest request)

@@ -57,6 +57,11 @@ internal sealed class StandaloneActivity(string ns, StartActivityExecutionReques
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>An operator's pause: no attempt is queued while it stands; a running one finishes and waits for the unpause.</summary>
+    public ActivityPause? Pause { get; set; }
+
+    public bool IsPaused => Pause is not null;
+
     public string CancelReason { get; set; } = "";
 
     /// <summary>Rises with every change: describe's long-poll token.</summary>
@@ -103,6 +108,7 @@ internal sealed class StandaloneActivity(string ns, StartActivityExecutionReques
         Status = Status,
         RunState = !IsRunning ? PendingActivityState.Unspecified
             : CancelRequested ? PendingActivityState.CancelRequested
+            : IsPaused ? IsStarted ? PendingActivityState.PauseRequested : PendingActivityState.Paused
             : IsStarted ? PendingActivityState.Started
             : PendingActivityState.Scheduled,
         ScheduleToCloseTimeout = Request.ScheduleToCloseTimeout,
