@@ -15,13 +15,13 @@ internal sealed record StandaloneActivityTaskRef(StandaloneActivity Activity, in
 /// One run of an activity started by a client (no workflow): what it was asked, its current attempt, its outcome once
 /// closed, and the timers that drive it. Changed only under <see cref="StandaloneActivities"/>' gate.
 /// </summary>
-internal sealed class StandaloneActivity(string ns, StartActivityExecutionRequest request, RetryPolicy retryPolicy, DateTime scheduleTime)
+internal sealed class StandaloneActivity(string ns, StartActivityExecutionRequest request, RetryPolicy retryPolicy, DateTime scheduleTime, string? runId = null)
 {
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Namespace { get; } = ns;
 
-    public string RunId { get; } = Guid.NewGuid().ToString();
+    public string RunId { get; } = runId ?? Guid.NewGuid().ToString();
 
     public StartActivityExecutionRequest Request { get; } = request;
 

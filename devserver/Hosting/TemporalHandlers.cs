@@ -134,19 +134,19 @@ internal static class TemporalHandlers
     private static void RegisterStandaloneActivities(RpcDispatcher dispatcher, TemporalEngine engine)
     {
         var activities = engine.StandaloneActivities;
-        dispatcher.Register<StartActivityExecutionRequest>("StartActivityExecution", activities.Start);
+        dispatcher.Register<StartActivityExecutionRequest>("StartActivityExecution", async (request, _) => await activities.StartAsync(request));
         dispatcher.Register<DescribeActivityExecutionRequest>("DescribeActivityExecution", async (request, cancellationToken) => await activities.DescribeAsync(request, cancellationToken));
         dispatcher.Register<PollActivityExecutionRequest>("PollActivityExecution", async (request, cancellationToken) => await activities.PollAsync(request, cancellationToken));
         dispatcher.Register<ListActivityExecutionsRequest>("ListActivityExecutions", activities.List);
         dispatcher.Register<CountActivityExecutionsRequest>("CountActivityExecutions", activities.Count);
-        dispatcher.Register<RequestCancelActivityExecutionRequest>("RequestCancelActivityExecution", activities.RequestCancel);
-        dispatcher.Register<TerminateActivityExecutionRequest>("TerminateActivityExecution", activities.Terminate);
+        dispatcher.Register<RequestCancelActivityExecutionRequest>("RequestCancelActivityExecution", async (request, _) => await activities.RequestCancelAsync(request));
+        dispatcher.Register<TerminateActivityExecutionRequest>("TerminateActivityExecution", async (request, _) => await activities.TerminateAsync(request));
         // With a workflow id these name a workflow's activity, which PauseActivity / UnpauseActivity already serve.
         dispatcher.Register<PauseActivityExecutionRequest>("PauseActivityExecution", async (request, _) =>
         {
             if (request.WorkflowId.Length == 0)
             {
-                return activities.Pause(request);
+                return await activities.PauseAsync(request);
             }
             await engine.ActivityControls.PauseAsync(new PauseActivityRequest
             {
@@ -163,7 +163,7 @@ internal static class TemporalHandlers
         {
             if (request.WorkflowId.Length == 0)
             {
-                return activities.Unpause(request);
+                return await activities.UnpauseAsync(request);
             }
             await engine.ActivityControls.UnpauseAsync(new UnpauseActivityRequest
             {
@@ -175,7 +175,7 @@ internal static class TemporalHandlers
             });
             return new UnpauseActivityExecutionResponse();
         });
-        dispatcher.Register<DeleteActivityExecutionRequest>("DeleteActivityExecution", activities.Delete);
+        dispatcher.Register<DeleteActivityExecutionRequest>("DeleteActivityExecution", async (request, _) => await activities.DeleteAsync(request));
     }
 
     private static void RegisterOperator(RpcDispatcher dispatcher, TemporalEngine engine)
