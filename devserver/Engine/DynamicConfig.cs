@@ -41,6 +41,14 @@ internal sealed record DynamicConfig
 
     public long MemoSizeError { get; private init; } = 2L * 1024 * 1024;
 
+    public long NumPendingActivitiesError { get; private init; } = 2000;
+
+    public long NumPendingChildExecutionsError { get; private init; } = 2000;
+
+    public long NumPendingSignalsError { get; private init; } = 2000;
+
+    public long NumPendingCancelRequestsError { get; private init; } = 2000;
+
     public static DynamicConfig Parse(IEnumerable<KeyValuePair<string, string>> values, ILogger logger)
     {
         var config = new DynamicConfig();
@@ -61,6 +69,10 @@ internal sealed record DynamicConfig
                 "limit.blobSize.error" => config with { BlobSizeError = Number() },
                 "limit.memoSize.warn" => config with { MemoSizeWarn = Number() },
                 "limit.memoSize.error" => config with { MemoSizeError = Number() },
+                "limit.numPendingActivities.error" => config with { NumPendingActivitiesError = Number() },
+                "limit.numPendingChildExecutions.error" => config with { NumPendingChildExecutionsError = Number() },
+                "limit.numPendingSignals.error" => config with { NumPendingSignalsError = Number() },
+                "limit.numPendingCancelRequests.error" => config with { NumPendingCancelRequestsError = Number() },
                 _ => Ignored(config, key, logger),
             };
         }

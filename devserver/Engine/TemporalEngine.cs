@@ -25,6 +25,7 @@ internal sealed class TemporalEngine : IDisposable
         Store = store;
         HistoryLimits = new HistoryLimits(config, logger);
         Blobs = new BlobLimits(config, logger);
+        PendingLimits = new PendingLimits(config, logger);
         Workers = new WorkerInstances(_stopping.Token);
         Clock = new EngineClock(timeSkipping, error => logger.LogError(error, "Timer callback failed"));
         Events = new HistoryEvents(Clock);
@@ -57,6 +58,8 @@ internal sealed class TemporalEngine : IDisposable
     public HistoryLimits HistoryLimits { get; }
 
     public BlobLimits Blobs { get; }
+
+    public PendingLimits PendingLimits { get; }
 
     public HistoryEvents Events { get; }
 

@@ -26,9 +26,10 @@ internal sealed class WorkflowCommands(TemporalEngine engine)
 
     public BadCommand? Validate(Execution run, IEnumerable<Command> commands)
     {
+        var addedByTask = new Dictionary<CommandType, int>();
         foreach (var command in commands)
         {
-            if (ValidateOne(run, command) is { } bad)
+            if ((ValidateOne(run, command) ?? engine.PendingLimits.Check(run, command, addedByTask)) is { } bad)
             {
                 return bad;
             }

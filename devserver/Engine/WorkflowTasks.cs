@@ -26,9 +26,12 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
 
     public void Schedule(Execution run, Mutation mutation)
     {
-        HistoryWriter.Append(run, engine.Events.WorkflowTaskScheduled(NextQueue(run), run.Started.WorkflowTaskTimeout, run.NextWorkflowTaskAttempt), mutation);
+        AppendScheduled(run, mutation);
         Arm(run);
     }
+
+    private void AppendScheduled(Execution run, Mutation mutation) =>
+        HistoryWriter.Append(run, engine.Events.WorkflowTaskScheduled(NextQueue(run), run.Started.WorkflowTaskTimeout, run.NextWorkflowTaskAttempt), mutation);
 
     /// <summary>
     /// The task that brings an update to an idle workflow: speculative, as Temporal's; its events are written only if
@@ -130,38 +133,44 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
             {
                 return null;
             }
-            var started = engine.Events.WorkflowTaskStarted(task.ScheduledEventId, request.Identity, run.HistorySizeBytes, engine.HistoryLimits.SuggestContinueAsNew(run));
-            if (task.IsSpeculative)
-            {
-                started.EventId = task.ScheduledEventId + 1;
-                task.Unwritten.Add(started);
-                task.StartedEventId = started.EventId;
-                task.StartedTime = started.EventTime.ToDateTime();
-            }
-            else
-            {
-                HistoryWriter.Append(run, started, mutation);
-            }
-            Arm(run);
-            var from = task.Sticky && run.PreviousStartedEventId > 0 ? (int)run.PreviousStartedEventId : 0;
-            var history = new History();
-            history.Events.AddRange(run.History.Skip(from));
-            history.Events.AddRange(task.Unwritten.Select(unwritten => unwritten.Clone()));
-            return new PollWorkflowTaskQueueResponse
-            {
-                Messages = { WorkflowUpdates.RequestMessages(run, started.EventId) },
-                TaskToken = new TaskToken(TaskTokenKind.Workflow, run.Namespace.Name, run.WorkflowId, run.RunId, task.ScheduledEventId, task.Attempt).ToByteString(),
-                WorkflowExecution = new WorkflowExecution { WorkflowId = run.WorkflowId, RunId = run.RunId },
-                WorkflowType = run.Started.WorkflowType,
-                PreviousStartedEventId = run.PreviousStartedEventId,
-                StartedEventId = started.EventId,
-                Attempt = task.Attempt,
-                History = history,
-                WorkflowExecutionTaskQueue = new TaskQueue { Name = run.Started.TaskQueue.Name, Kind = TaskQueueKind.Normal },
-                ScheduledTime = Timestamp.FromDateTime(task.ScheduledTime),
-                StartedTime = started.EventTime,
-            };
+            // A sticky task carries only the events since the worker's last task; a normal one the whole history.
+            return Start(run, task, request.Identity, task.Sticky ? run.PreviousStartedEventId : 0, mutation);
         });
+    }
+
+    /// <summary>Starts a scheduled task for a worker and answers it with the history from <paramref name="historyFromEventId"/> on.</summary>
+    private PollWorkflowTaskQueueResponse Start(Execution run, WorkflowTaskInfo task, string identity, long historyFromEventId, Mutation mutation)
+    {
+        var started = engine.Events.WorkflowTaskStarted(task.ScheduledEventId, identity, run.HistorySizeBytes, engine.HistoryLimits.SuggestContinueAsNew(run));
+        if (task.IsSpeculative)
+        {
+            started.EventId = task.ScheduledEventId + 1;
+            task.Unwritten.Add(started);
+            task.StartedEventId = started.EventId;
+            task.StartedTime = started.EventTime.ToDateTime();
+        }
+        else
+        {
+            HistoryWriter.Append(run, started, mutation);
+        }
+        Arm(run);
+        var history = new History();
+        history.Events.AddRange(run.History.Skip((int)historyFromEventId));
+        history.Events.AddRange(task.Unwritten.Select(unwritten => unwritten.Clone()));
+        return new PollWorkflowTaskQueueResponse
+        {
+            Messages = { WorkflowUpdates.RequestMessages(run, started.EventId) },
+            TaskToken = new TaskToken(TaskTokenKind.Workflow, run.Namespace.Name, run.WorkflowId, run.RunId, task.ScheduledEventId, task.Attempt).ToByteString(),
+            WorkflowExecution = new WorkflowExecution { WorkflowId = run.WorkflowId, RunId = run.RunId },
+            WorkflowType = run.Started.WorkflowType,
+            PreviousStartedEventId = run.PreviousStartedEventId,
+            StartedEventId = started.EventId,
+            Attempt = task.Attempt,
+            History = history,
+            WorkflowExecutionTaskQueue = new TaskQueue { Name = run.Started.TaskQueue.Name, Kind = TaskQueueKind.Normal },
+            ScheduledTime = Timestamp.FromDateTime(task.ScheduledTime),
+            StartedTime = started.EventTime,
+        };
     }
 
     /// <summary>Finds the chain a workflow task token names.</summary>
@@ -267,10 +276,26 @@ internal sealed class WorkflowTasks(TemporalEngine engine)
         }
         if (run.IsRunning && (HistoryWriter.FlushBuffered(run, mutation) | needsTask))
         {
-            Schedule(run, mutation);
+            ScheduleNext(run, request, response, mutation);
         }
         engine.Queries.ReleaseParked(run);
         return null;
+    }
+
+    /// <summary>
+    /// The task a completion calls for. A worker that asks for it gets it started in the answer, never queued, as from
+    /// Temporal: how the SDK keeps a task alive while local activities outlive its timeout (a heartbeat completion,
+    /// <c>force_create_new_workflow_task</c>), with only the events since the task it completed.
+    /// </summary>
+    private void ScheduleNext(Execution run, RespondWorkflowTaskCompletedRequest request, RespondWorkflowTaskCompletedResponse response, Mutation mutation)
+    {
+        if (!request.ReturnNewWorkflowTask)
+        {
+            Schedule(run, mutation);
+            return;
+        }
+        AppendScheduled(run, mutation);
+        response.WorkflowTask = Start(run, run.WorkflowTask!, request.Identity, run.PreviousStartedEventId, mutation);
     }
 
     /// <summary>

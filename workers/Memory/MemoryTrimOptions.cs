@@ -5,9 +5,9 @@ public sealed class MemoryTrimOptions
 {
     public const string Section = "Payments:Memory";
 
-    /// <summary>How often the host looks at its garbage collections; a look that finds none is quiet.</summary>
+    /// <summary>How often the host looks at its working set and its gen0 collections.</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>A burst worth giving back: at least this many gen0 collections since the last trim.</summary>
-    public int BurstCollections { get; set; } = 20;
+    /// <summary>A burst worth giving back: the working set grown by this fraction over the lowest one since the last trim.</summary>
+    public double GrowthToTrim { get; set; } = 0.10;
 }

@@ -10,7 +10,7 @@ public static class MemoryTrimRegistration
     {
         services.AddOptions<MemoryTrimOptions>()
             .Bind(configuration.GetSection(MemoryTrimOptions.Section))
-            .Validate(options => options.CheckEvery > TimeSpan.Zero && options.BurstCollections > 0, "Payments:Memory settings must be positive.")
+            .Validate(options => options.CheckEvery > TimeSpan.Zero && options.GrowthToTrim > 0, "Payments:Memory settings must be positive.")
             .ValidateOnStart();
         services.AddHostedService<QuietMemoryTrim>();
         return services;
