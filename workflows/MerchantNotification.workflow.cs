@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Payments.Activities.Notifications;
 using Payments.Domain;
-using Temporalio.Exceptions;
 using Temporalio.Workflows;
 
 namespace Payments.Workflows;
@@ -9,7 +8,9 @@ namespace Payments.Workflows;
 /// <summary>
 /// <c>notify-{paymentId}</c>: best-effort notification on an escalating schedule — one attempt per slot, a durable
 /// timer between slots that <c>retryNow</c> cuts short (an extra attempt, no slot used) and <c>acknowledge</c> ends.
-/// Ends DELIVERED, ACKNOWLEDGED or GAVE_UP, recorded in the database; long schedules continue as new.
+/// Ends DELIVERED, ACKNOWLEDGED or GAVE_UP, recorded in the database; long schedules continue as new. Since the
+/// completion's <c>first-notification-attempt</c> it starts only when the completion's first attempt did not deliver,
+/// carrying that attempt as its progress.
 /// </summary>
 [Workflow("MerchantNotification")]
 public sealed class MerchantNotificationWorkflow
@@ -46,7 +47,7 @@ public sealed class MerchantNotificationWorkflow
         Workflow.UpsertTypedSearchAttributes(
             PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId),
             PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(payment.Status)));
-        var settings = input.Settings ?? await SettingsAsync();
+        var settings = input.Settings ?? await NotificationSteps.SettingsAsync(_localRecords);
         var nextSlot = input.Progress?.NextSlot ?? 0;
         var slotBase = input.Progress?.SlotBase ?? Workflow.UtcNow;
         var attemptsThisRun = 0;
@@ -56,7 +57,7 @@ public sealed class MerchantNotificationWorkflow
             {
                 return await FinishAsync(payment, NotificationState.Acknowledged);
             }
-            NextAttemptAt = nextSlot < settings.Schedule.Count ? slotBase + settings.Schedule[nextSlot] : null;
+            NextAttemptAt = settings.SlotAt(nextSlot, slotBase);
             if (NextAttemptAt is null && !_retryRequested)
             {
                 return await FinishAsync(payment, NotificationState.GaveUp);
@@ -77,7 +78,7 @@ public sealed class MerchantNotificationWorkflow
             {
                 return await FinishAsync(payment, NotificationState.Delivered);
             }
-            NextAttemptAt = nextSlot < settings.Schedule.Count ? slotBase + settings.Schedule[nextSlot] : null;
+            NextAttemptAt = settings.SlotAt(nextSlot, slotBase);
             if (NextAttemptAt is not null)
             {
                 await RecordAsync(payment);
@@ -123,31 +124,7 @@ public sealed class MerchantNotificationWorkflow
 
     private async Task<NotificationAttemptRecord> AttemptAsync(NotificationFacts payment)
     {
-        var request = new NotificationRequest(
-            payment.PaymentId,
-            NotifyId,
-            _attempts.Count + 1,
-            Workflow.UtcNow,
-            payment.MerchantId,
-            payment.NotifyUrl,
-            payment.MerchantOrderNo,
-            payment.Amount,
-            payment.Currency,
-            payment.Status,
-            payment.PaidAt);
-        NotificationAttemptRecord attempt;
-        try
-        {
-            attempt = await Workflow.ExecuteActivityAsync(
-                (NotificationActivities a) => a.AttemptNotificationAsync(request), StepOptions.NotificationAttempt);
-        }
-        catch (ActivityFailureException failure)
-        {
-            // The attempt could not even run (database down, worker lost): the slot is spent all the same.
-            Workflow.Logger.LogWarning("Payment {PaymentId}: notification attempt {Number} could not run", payment.PaymentId, request.Number);
-            attempt = new NotificationAttemptRecord(
-                request.Number, request.At, null, NotificationOutcome.ConnectionFailed, failure.InnerException?.Message ?? failure.Message);
-        }
+        var attempt = await NotificationSteps.AttemptAsync(payment, NotifyId, _attempts.Count + 1);
         _attempts.Add(attempt);
         return attempt;
     }
@@ -161,15 +138,6 @@ public sealed class MerchantNotificationWorkflow
         return state;
     }
 
-    private Task<NotificationSettings> SettingsAsync() => _localRecords
-        ? Workflow.ExecuteLocalActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.LocalOwnRecords)
-        : Workflow.ExecuteActivityAsync((NotificationSettingsActivities a) => a.GetNotificationSettings(), StepOptions.OwnRecords);
-
-    private Task RecordAsync(NotificationFacts payment)
-    {
-        var update = new NotificationStatusUpdate(payment.PaymentId, NotifyId, State, NextAttemptAt);
-        return _localRecords
-            ? Workflow.ExecuteLocalActivityAsync((NotificationActivities a) => a.RecordNotificationOutcomeAsync(update), StepOptions.LocalOwnRecords)
-            : Workflow.ExecuteActivityAsync((NotificationActivities a) => a.RecordNotificationOutcomeAsync(update), StepOptions.OwnRecords);
-    }
+    private Task RecordAsync(NotificationFacts payment) =>
+        NotificationSteps.RecordAsync(new NotificationStatusUpdate(payment.PaymentId, NotifyId, State, NextAttemptAt), _localRecords);
 }

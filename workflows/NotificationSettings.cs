@@ -5,7 +5,11 @@ using Temporalio.Activities;
 namespace Payments.Workflows;
 
 /// <summary>The notification schedule as the workflow uses it: the delay before each slot, and how many attempts one run may make.</summary>
-public sealed record NotificationSettings(IReadOnlyList<TimeSpan> Schedule, int AttemptsPerRun);
+public sealed record NotificationSettings(IReadOnlyList<TimeSpan> Schedule, int AttemptsPerRun)
+{
+    /// <summary>When scheduled attempt <paramref name="slot"/> is due, counted from <paramref name="slotBase"/> (the previous one's start); null past the last.</summary>
+    public DateTimeOffset? SlotAt(int slot, DateTimeOffset slotBase) => slot < Schedule.Count ? slotBase + Schedule[slot] : null;
+}
 
 /// <summary>Configuration section <c>Payments:Notify</c>.</summary>
 public sealed class NotificationOptions

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Payments.Activities.Accounting;
 using Payments.Activities.Bank;
 using Payments.Activities.Funds;
+using Payments.Activities.Notifications;
 using Payments.Activities.Orders;
 using Payments.Activities.Points;
 using Payments.Activities.Refunds;
@@ -34,6 +35,10 @@ public sealed class PaymentCompletionWorkflow
     private int _moves;
     private bool _localSteps;
     private bool _localFailedMove;
+    private bool _firstAttemptHere;
+    private FirstNotification _firstNotification;
+    private bool _notificationRetryRequested;
+    private bool _notificationAcknowledged;
 
     [WorkflowInit]
     public PaymentCompletionWorkflow(PaymentCompletionInput input) =>
@@ -52,6 +57,16 @@ public sealed class PaymentCompletionWorkflow
     {
         FundAccount,
         PointsAccount,
+    }
+
+    /// <summary>Where the notification stands while this run owns it (since <see cref="Patches.FirstNotificationAttempt"/>).</summary>
+    private enum FirstNotification
+    {
+        NotYet,
+        Attempting,
+        HandingOver,
+        HandedOver,
+        Ended,
     }
 
     [WorkflowQuery("status")]
@@ -126,6 +141,17 @@ public sealed class PaymentCompletionWorkflow
         _resolution = resolution;
     }
 
+    /// <summary>
+    /// The API's <c>retry</c> for a notification whose <c>notify-{paymentId}</c> does not exist yet: while this run's first
+    /// attempt is in flight, a failed attempt hands over with an extra attempt due at once; once handed over, passed on.
+    /// </summary>
+    [WorkflowSignal("notificationRetryNow")]
+    public Task NotificationRetryNowAsync() => SteerNotificationAsync(acknowledge: false);
+
+    /// <summary>The merchant's <c>ack</c> while this run owns the notification: a failed first attempt ends ACKNOWLEDGED; once handed over, passed on.</summary>
+    [WorkflowSignal("notificationAcknowledge")]
+    public Task NotificationAcknowledgeAsync() => SteerNotificationAsync(acknowledge: true);
+
     private async Task<PaymentCompletionResult> CompleteAsync(PaymentCompletionInput input)
     {
         // The first step already differs between the versions, so a run decides here, once, which one it follows. A run of
@@ -133,6 +159,7 @@ public sealed class PaymentCompletionWorkflow
         // follows a local activity's marker (replaying one that did failed as non-deterministic when the task was retried).
         _localSteps = Workflow.Patched(Patches.LocalDatabaseSteps);
         _localFailedMove = _localSteps && Workflow.Patched(Patches.LocalFailedMove);
+        _firstAttemptHere = _localFailedMove && Workflow.Patched(Patches.FirstNotificationAttempt);
         var payment = await OrderStepAsync(a => a.LoadPaymentAsync(input.PaymentId));
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
         var bankResult = input.Result;
@@ -328,7 +355,7 @@ public sealed class PaymentCompletionWorkflow
     {
         Status = Status with { Status = PaymentStatus.Closed, Step = PaymentStep.Done };
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(PaymentStatus.Closed)));
-        await StartNotificationAsync(payment, PaymentStatus.Closed);
+        await NotifyAsync(payment, PaymentStatus.Closed);
         return new PaymentCompletionResult(PaymentStatus.Closed, null);
     }
 
@@ -469,7 +496,7 @@ public sealed class PaymentCompletionWorkflow
     /// <summary>After the pivot: the notification starts at once and the voucher is posted meanwhile; neither waits for the other.</summary>
     private async Task<PaymentCompletionResult> FinishPaidAsync(PaymentFacts payment)
     {
-        var notification = StartNotificationAsync(payment, PaymentStatus.Paid);
+        var notification = NotifyAsync(payment, PaymentStatus.Paid);
         var voucher = Workflow.ExecuteActivityAsync(
             (AccountingActivities a) => a.PostPaymentVoucherAsync(
                 new PaymentVoucherRequest(payment.PaymentId, payment.MerchantId, payment.Amount, payment.Fee, payment.NetAmount)),
@@ -526,31 +553,117 @@ public sealed class PaymentCompletionWorkflow
             StepOptions.Voucher);
         Status = Status with { Accounting = AccountingState.Posted };
         await MoveAsync(PaymentStatus.Refunded, PaymentStep.Refunding);
-        await StartNotificationAsync(payment, PaymentStatus.Refunded);
+        await NotifyAsync(payment, PaymentStatus.Refunded);
         Status = Status with { Step = PaymentStep.Done };
         await PublishProgressAsync();
         return new PaymentCompletionResult(PaymentStatus.Refunded, voucherId);
     }
 
-    private async Task StartNotificationAsync(PaymentFacts payment, PaymentStatus status)
+    /// <summary>
+    /// Notifies the merchant of the payment's end. Since <see cref="Patches.FirstNotificationAttempt"/> the first attempt is
+    /// this run's own activity (due at once on the schedule), recorded DELIVERED when it delivered; only a failed one starts
+    /// <c>notify-{paymentId}</c>, carrying the attempt so the schedule goes on from its second slot. Before, the child made
+    /// every attempt.
+    /// </summary>
+    private async Task NotifyAsync(PaymentFacts payment, PaymentStatus status)
     {
         var facts = new NotificationFacts(
             payment.PaymentId, payment.MerchantId, payment.MerchantOrderNo, payment.NotifyUrl, payment.Amount, payment.Currency, status, payment.PaidAt);
+        if (!_firstAttemptHere)
+        {
+            await StartNotificationAsync(facts, new MerchantNotificationInput(facts));
+            return;
+        }
+        Status = Status with { Notification = NotificationState.Pending };
+        var settings = await NotificationSteps.SettingsAsync(local: true);
+        if (settings.Schedule is not [var firstDelay, ..] || firstDelay > TimeSpan.Zero)
+        {
+            // A schedule whose first attempt waits: the notification workflow keeps that wait.
+            _firstNotification = FirstNotification.HandingOver;
+            await StartNotificationAsync(facts, new MerchantNotificationInput(facts, settings));
+            _firstNotification = FirstNotification.HandedOver;
+            return;
+        }
+        var notifyId = Identifiers.NotifyId(payment.PaymentId);
+        _firstNotification = FirstNotification.Attempting;
+        var attempt = await NotificationSteps.AttemptAsync(facts, notifyId, number: 1);
+        if (attempt.Delivered || _notificationAcknowledged)
+        {
+            _firstNotification = FirstNotification.Ended;
+            var state = attempt.Delivered ? NotificationState.Delivered : NotificationState.Acknowledged;
+            await NotificationSteps.RecordAsync(new NotificationStatusUpdate(payment.PaymentId, notifyId, state, null), local: true);
+            Status = Status with { Notification = state };
+            return;
+        }
+        _firstNotification = FirstNotification.HandingOver;
+        if (settings.SlotAt(1, attempt.At) is { } nextAttemptAt)
+        {
+            await NotificationSteps.RecordAsync(new NotificationStatusUpdate(payment.PaymentId, notifyId, NotificationState.Pending, nextAttemptAt), local: true);
+        }
+        var progress = new NotificationProgress(notifyId, [attempt], NextSlot: 1, SlotBase: attempt.At, _notificationRetryRequested);
+        await StartNotificationAsync(facts, new MerchantNotificationInput(facts, settings, progress));
+        _firstNotification = FirstNotification.HandedOver;
+    }
+
+    private async Task StartNotificationAsync(NotificationFacts facts, MerchantNotificationInput input)
+    {
         try
         {
             await Workflow.StartChildWorkflowAsync(
-                (MerchantNotificationWorkflow wf) => wf.RunAsync(new MerchantNotificationInput(facts)),
+                (MerchantNotificationWorkflow wf) => wf.RunAsync(input),
                 new ChildWorkflowOptions
                 {
-                    Id = Identifiers.NotificationWorkflowId(payment.PaymentId),
+                    Id = Identifiers.NotificationWorkflowId(facts.PaymentId),
                     ParentClosePolicy = ParentClosePolicy.Abandon,
                 });
         }
         catch (WorkflowAlreadyStartedException)
         {
-            Workflow.Logger.LogWarning("Payment {PaymentId}: the notification workflow already exists", payment.PaymentId);
+            Workflow.Logger.LogWarning("Payment {PaymentId}: the notification workflow already exists", facts.PaymentId);
         }
         Status = Status with { Notification = NotificationState.Pending };
+    }
+
+    /// <summary>A <c>retry</c> or <c>ack</c> the API sent here because <c>notify-{paymentId}</c> did not exist yet.</summary>
+    private async Task SteerNotificationAsync(bool acknowledge)
+    {
+        if (_firstNotification == FirstNotification.HandingOver)
+        {
+            // The child's input is already written: wait for its start, then pass the signal on.
+            await Workflow.WaitConditionAsync(() => _firstNotification != FirstNotification.HandingOver);
+        }
+        switch (_firstNotification)
+        {
+            case FirstNotification.Attempting when acknowledge:
+                _notificationAcknowledged = true;
+                break;
+            case FirstNotification.Attempting:
+                _notificationRetryRequested = true;
+                break;
+            case FirstNotification.HandedOver:
+                await PassOnAsync(acknowledge);
+                break;
+            default:
+                Workflow.Logger.LogInformation(
+                    "Payment {PaymentId}: notification {Command} ignored, this run does not own the notification ({Stage})",
+                    Status.PaymentId, acknowledge ? "acknowledge" : "retryNow", _firstNotification);
+                break;
+        }
+    }
+
+    private async Task PassOnAsync(bool acknowledge)
+    {
+        var child = Workflow.GetExternalWorkflowHandle<MerchantNotificationWorkflow>(Identifiers.NotificationWorkflowId(Status.PaymentId));
+        try
+        {
+            await (acknowledge ? child.SignalAsync(wf => wf.AcknowledgeAsync()) : child.SignalAsync(wf => wf.RetryNowAsync()));
+        }
+        catch (FailureException failure)
+        {
+            // The notification workflow has ended meanwhile (a one-slot schedule gives up at once): nothing left to steer.
+            Workflow.Logger.LogWarning(
+                "Payment {PaymentId}: notification {Command} not passed on: {Error}", Status.PaymentId, acknowledge ? "acknowledge" : "retryNow", failure.Message);
+        }
     }
 
     /// <summary>
@@ -593,5 +706,8 @@ public sealed class PaymentCompletionWorkflow
 
         /// <summary>The bank-FAILED move as a local activity too (runs of the previous version move by an activity).</summary>
         public const string LocalFailedMove = "local-failed-move";
+
+        /// <summary>The first notification attempt made here, <c>notify-{paymentId}</c> started only when it failed.</summary>
+        public const string FirstNotificationAttempt = "first-notification-attempt";
     }
 }

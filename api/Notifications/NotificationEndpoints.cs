@@ -47,7 +47,10 @@ internal static class NotificationEndpoints
         switch (notification.Status)
         {
             case NotificationState.Pending:
-                await workflows.SignalRetryNowAsync(paymentId);
+                if (!await workflows.SignalRetryNowAsync(paymentId))
+                {
+                    return await EndedMeanwhileAsync(paymentId, queries, cancellationToken);
+                }
                 break;
             case NotificationState.GaveUp:
                 await workflows.StartNewNotificationRoundAsync(payment, notification);
@@ -70,8 +73,18 @@ internal static class NotificationEndpoints
         {
             return ApiProblems.Conflict($"The notification of payment {paymentId} is {WireName.Of(status)}, not PENDING.");
         }
-        await workflows.SignalAcknowledgeAsync(paymentId);
+        if (!await workflows.SignalAcknowledgeAsync(paymentId))
+        {
+            return await EndedMeanwhileAsync(paymentId, queries, cancellationToken);
+        }
         return TypedResults.Accepted($"/api/payments/{paymentId}/notification", new NotificationCommandAccepted(paymentId, "acknowledge"));
+    }
+
+    /// <summary>The notification read PENDING, but its workflow ended before the signal (delivered, say): 409 with the state it ended in.</summary>
+    private static async Task<ProblemHttpResult> EndedMeanwhileAsync(string paymentId, PaymentQueries queries, CancellationToken cancellationToken)
+    {
+        var status = (await queries.GetNotificationAsync(paymentId, cancellationToken)).Status;
+        return ApiProblems.Conflict($"The notification of payment {paymentId} is {WireName.Of(status)}: it ended meanwhile.");
     }
 
     private static async Task<ProblemHttpResult?> CheckOwnerAsync(string paymentId, ClaimsPrincipal user, PaymentQueries queries, CancellationToken cancellationToken) =>

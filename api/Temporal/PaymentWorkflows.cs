@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.Extensions.Options;
 using Payments.Activities;
 using Payments.Activities.Bank;
@@ -155,13 +156,50 @@ internal sealed class PaymentWorkflows(
         }
     }
 
-    public Task SignalRetryNowAsync(string paymentId) =>
-        client.GetWorkflowHandle<MerchantNotificationWorkflow>(Identifiers.NotificationWorkflowId(paymentId))
-            .SignalAsync(workflow => workflow.RetryNowAsync());
+    /// <summary>An extra notification attempt now; false when no workflow owns the notification any more (it has ended).</summary>
+    public Task<bool> SignalRetryNowAsync(string paymentId) =>
+        SteerNotificationAsync(paymentId, notification => notification.RetryNowAsync(), completion => completion.NotificationRetryNowAsync());
 
-    public Task SignalAcknowledgeAsync(string paymentId) =>
-        client.GetWorkflowHandle<MerchantNotificationWorkflow>(Identifiers.NotificationWorkflowId(paymentId))
-            .SignalAsync(workflow => workflow.AcknowledgeAsync());
+    /// <summary>The merchant's acknowledgement; false when no workflow owns the notification any more (it has ended).</summary>
+    public Task<bool> SignalAcknowledgeAsync(string paymentId) =>
+        SteerNotificationAsync(paymentId, notification => notification.AcknowledgeAsync(), completion => completion.NotificationAcknowledgeAsync());
+
+    /// <summary>
+    /// Signals <c>notify-{paymentId}</c>; while it does not exist yet the completion owns the notification (its first attempt
+    /// is in flight or is being handed over) and takes the signal; the completion ended meanwhile, so <c>notify-{paymentId}</c>
+    /// is asked once more.
+    /// </summary>
+    private async Task<bool> SteerNotificationAsync(
+        string paymentId,
+        Expression<Func<MerchantNotificationWorkflow, Task>> notificationSignal,
+        Expression<Func<PaymentCompletionWorkflow, Task>> completionSignal)
+    {
+        var notification = client.GetWorkflowHandle<MerchantNotificationWorkflow>(Identifiers.NotificationWorkflowId(paymentId));
+        if (await SignalIfRunningAsync(() => notification.SignalAsync(notificationSignal)))
+        {
+            return true;
+        }
+        var completion = client.GetWorkflowHandle<PaymentCompletionWorkflow>(Identifiers.CompletionWorkflowId(paymentId));
+        if (await SignalIfRunningAsync(() => completion.SignalAsync(completionSignal)))
+        {
+            logger.LogInformation("Payment {PaymentId}: notification signal sent to the completion, which owns the first attempt", paymentId);
+            return true;
+        }
+        return await SignalIfRunningAsync(() => notification.SignalAsync(notificationSignal));
+    }
+
+    private static async Task<bool> SignalIfRunningAsync(Func<Task> signal)
+    {
+        try
+        {
+            await signal();
+            return true;
+        }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// After GAVE_UP the notification workflow has ended: a new run of <c>notify-{id}</c> starts the schedule again,

@@ -400,7 +400,7 @@ internal sealed class ActivityTasks(TemporalEngine engine)
 
     public Task<IMessage> HeartbeatAsync(RecordActivityTaskHeartbeatRequest request) =>
         TaskToken.IsStandaloneActivity(request.TaskToken)
-            ? engine.StandaloneActivities.WithStartedAttempt(request.TaskToken, activity => new RecordActivityTaskHeartbeatResponse { CancelRequested = engine.StandaloneActivities.Heartbeat(activity, request.Details) })
+            ? engine.StandaloneActivities.WithStartedAttempt(request.TaskToken, activity => engine.StandaloneActivities.Heartbeat(activity, request.Details))
             : WithActivityByToken(request.TaskToken, (run, activity, mutation) =>
         {
             Heartbeat(run, activity, request.Details, mutation);

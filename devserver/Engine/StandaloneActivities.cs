@@ -23,11 +23,13 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
     private readonly ConcurrentDictionary<(string Namespace, string ActivityId), StandaloneActivity> _current = new();
     private readonly List<StandaloneActivity> _all = [];
 
-    public StartActivityExecutionResponse Start(StartActivityExecutionRequest request)
+    public async Task<StartActivityExecutionResponse> StartAsync(StartActivityExecutionRequest request)
     {
         var ns = engine.GetNamespace(request.Namespace);
         Validate(request);
         engine.Blobs.Check(request.Input, "activity input", request.ActivityId);
+        Task durable;
+        StandaloneActivity activity;
         lock (_gate)
         {
             if (_current.TryGetValue((ns.Name, request.ActivityId), out var existing))
@@ -47,16 +49,65 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
                     throw AlreadyStarted(existing);
                 }
             }
-            var activity = new StandaloneActivity(ns.Name, request, RetryPolicies.WithDefaults(request.RetryPolicy), engine.Clock.UtcNow);
-            _current[(ns.Name, request.ActivityId)] = activity;
-            _all.Add(activity);
-            if (activity.Deadline != DateTime.MaxValue)
-            {
-                activity.ScheduleToCloseTimer = engine.Clock.Schedule(activity.Deadline, () => OnTimeout(activity, activity.Attempt, TimeoutType.ScheduleToClose));
-            }
+            activity = new StandaloneActivity(ns.Name, request, RetryPolicies.WithDefaults(request.RetryPolicy), engine.Clock.UtcNow);
+            Add(activity);
             QueueAttempt(activity, engine.Clock.UtcNow + request.StartDelay.ToTimeSpanOrZero());
-            return new StartActivityExecutionResponse { RunId = activity.RunId, Started = true };
+            durable = Persist(activity);
         }
+        await durable;
+        return new StartActivityExecutionResponse { RunId = activity.RunId, Started = true };
+    }
+
+    /// <summary>Takes a run in (started now, or restored) and arms its schedule-to-close deadline. Call under the gate.</summary>
+    private void Add(StandaloneActivity activity)
+    {
+        if (_current.GetValueOrDefault((activity.Namespace, activity.Request.ActivityId)) is not { } newer || newer.ScheduleTime <= activity.ScheduleTime)
+        {
+            _current[(activity.Namespace, activity.Request.ActivityId)] = activity;
+        }
+        _all.Add(activity);
+        if (activity.IsRunning && activity.Deadline != DateTime.MaxValue)
+        {
+            activity.ScheduleToCloseTimer = engine.Clock.Schedule(activity.Deadline, () => OnTimeout(activity, activity.Attempt, TimeoutType.ScheduleToClose));
+        }
+    }
+
+    /// <summary>
+    /// After a restart of the durable mode: the stored runs come back; a waiting attempt is queued again (unless paused),
+    /// a started one keeps its timeouts, as its worker may still be running it.
+    /// </summary>
+    public void Restore(IEnumerable<StandaloneActivity> stored)
+    {
+        lock (_gate)
+        {
+            foreach (var activity in stored)
+            {
+                Add(activity);
+                if (!activity.IsRunning)
+                {
+                    continue;
+                }
+                if (activity.IsStarted)
+                {
+                    ArmStarted(activity);
+                }
+                else if (!activity.IsPaused)
+                {
+                    QueueAttempt(activity, activity.AttemptScheduledTime > engine.Clock.UtcNow ? activity.AttemptScheduledTime : engine.Clock.UtcNow);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the run's state (durable mode), in the order of the changes; callers that answer a client wait for it.</summary>
+    private Task Persist(StandaloneActivity activity)
+    {
+        if (engine.Store is not { } store)
+        {
+            return Task.CompletedTask;
+        }
+        // A failed write is logged by the store's writer.
+        return store.WriteStandaloneActivityAsync(activity.Namespace, activity.RunId, activity.Request.ActivityId, Storage.StandaloneActivityState.Write(activity));
     }
 
     private static void Validate(StartActivityExecutionRequest request)
@@ -117,7 +168,7 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
         var activity = reference.Activity;
         lock (_gate)
         {
-            if (!activity.IsRunning || activity.Attempt != reference.Attempt || activity.IsStarted)
+            if (!activity.IsRunning || activity.Attempt != reference.Attempt || activity.IsStarted || activity.IsPaused)
             {
                 return null;
             }
@@ -125,10 +176,9 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
             activity.IsStarted = true;
             activity.StartedTime = engine.Clock.UtcNow;
             activity.WorkerIdentity = identity;
-            var attempt = activity.Attempt;
-            activity.AttemptTimer = engine.Clock.Schedule(activity.StartedTime.Value + activity.StartToClose, () => OnTimeout(activity, attempt, TimeoutType.StartToClose));
-            ArmHeartbeat(activity);
+            ArmStarted(activity);
             activity.NotifyChanged();
+            Persist(activity);
             var request = activity.Request;
             return new PollActivityTaskQueueResponse
             {
@@ -155,6 +205,14 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
 
     private static TaskToken Token(StandaloneActivity activity) =>
         new(TaskTokenKind.StandaloneActivity, activity.Namespace, activity.Request.ActivityId, activity.RunId, 0, activity.Attempt);
+
+    /// <summary>The started attempt's start-to-close and heartbeat timeouts.</summary>
+    private void ArmStarted(StandaloneActivity activity)
+    {
+        var attempt = activity.Attempt;
+        activity.AttemptTimer = engine.Clock.Schedule(activity.StartedTime!.Value + activity.StartToClose, () => OnTimeout(activity, attempt, TimeoutType.StartToClose));
+        ArmHeartbeat(activity);
+    }
 
     private void ArmHeartbeat(StandaloneActivity activity)
     {
@@ -185,9 +243,12 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
             if (timeoutType is TimeoutType.StartToClose or TimeoutType.Heartbeat)
             {
                 EndAttempt(activity, failure, ActivityExecutionStatus.TimedOut);
-                return;
             }
-            activity.Close(ActivityExecutionStatus.TimedOut, new ActivityExecutionOutcome { Failure = failure }, engine.Clock.UtcNow);
+            else
+            {
+                activity.Close(ActivityExecutionStatus.TimedOut, new ActivityExecutionOutcome { Failure = failure }, engine.Clock.UtcNow);
+            }
+            Persist(activity);
         }
     }
 
@@ -206,13 +267,18 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
         activity.LastFailure = failure;
         activity.Attempt++;
         activity.NotifyChanged();
-        QueueAttempt(activity, engine.Clock.UtcNow + delay);
+        if (!activity.IsPaused)
+        {
+            QueueAttempt(activity, engine.Clock.UtcNow + delay);
+        }
     }
 
     /// <summary>Runs <paramref name="action"/> on the started attempt a worker's token names; NotFound when that attempt is over.</summary>
-    public Task<IMessage> WithStartedAttempt(ByteString taskToken, Func<StandaloneActivity, IMessage> action)
+    public async Task<IMessage> WithStartedAttempt(ByteString taskToken, Func<StandaloneActivity, IMessage> action)
     {
         var token = TaskToken.Parse(taskToken, TaskTokenKind.StandaloneActivity);
+        IMessage response;
+        Task durable;
         lock (_gate)
         {
             if (!_current.TryGetValue((token.Namespace, token.WorkflowId), out var activity) || activity.RunId != token.RunId
@@ -220,8 +286,11 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
             {
                 throw TemporalErrors.NotFound("Activity task not found.");
             }
-            return Task.FromResult(action(activity));
+            response = action(activity);
+            durable = Persist(activity);
         }
+        await durable;
+        return response;
     }
 
     public IMessage Complete(StandaloneActivity activity, Payloads? result, IMessage response)
@@ -242,56 +311,133 @@ internal sealed partial class StandaloneActivities(TemporalEngine engine)
 
     public IMessage Canceled(StandaloneActivity activity, Payloads? details, IMessage response)
     {
+        if (activity.IsPaused && !activity.CancelRequested)
+        {
+            // The worker gave up the attempt because of the pause (the SDK cancels it): the next one waits for the unpause.
+            EndAttempt(activity, new Failure { Message = "Activity paused", CanceledFailureInfo = new CanceledFailureInfo { Details = details } }, ActivityExecutionStatus.Canceled);
+            return response;
+        }
         var canceled = new Failure { Message = activity.CancelReason.Length > 0 ? activity.CancelReason : "Activity canceled", CanceledFailureInfo = new CanceledFailureInfo { Details = details } };
         activity.Close(ActivityExecutionStatus.Canceled, new ActivityExecutionOutcome { Failure = canceled }, engine.Clock.UtcNow);
         return response;
     }
 
-    /// <summary>Records a heartbeat; true when a cancel was requested.</summary>
-    public bool Heartbeat(StandaloneActivity activity, Payloads? details)
+    /// <summary>Records a heartbeat; the answer tells the worker of a cancel or a pause.</summary>
+    public RecordActivityTaskHeartbeatResponse Heartbeat(StandaloneActivity activity, Payloads? details)
     {
         activity.HeartbeatDetails = details ?? activity.HeartbeatDetails;
         activity.LastHeartbeatTime = engine.Clock.UtcNow;
         activity.HeartbeatCount++;
         ArmHeartbeat(activity);
-        return activity.CancelRequested;
+        return new RecordActivityTaskHeartbeatResponse { CancelRequested = activity.CancelRequested, ActivityPaused = activity.IsPaused };
     }
 
-    public RequestCancelActivityExecutionResponse RequestCancel(RequestCancelActivityExecutionRequest request)
+    /// <summary>
+    /// An operator's pause, as Temporal's: a waiting attempt is not dispatched (its schedule-to-start wait stops; the
+    /// schedule-to-close deadline runs on); a running one learns it from its heartbeats and its end waits, not retried,
+    /// for the unpause. The same request id again changes nothing.
+    /// </summary>
+    public Task<PauseActivityExecutionResponse> PauseAsync(PauseActivityExecutionRequest request) => ChangeAsync(request.Namespace, request.ActivityId, request.RunId, activity =>
     {
+        if (request.RequestId.Length > 0 && activity.Pause?.RequestId == request.RequestId)
+        {
+            return new PauseActivityExecutionResponse();
+        }
+        if (!activity.IsRunning || activity.IsPaused || activity.CancelRequested)
+        {
+            throw TemporalErrors.FailedPrecondition($"activity is in non-pausable state {PauseState(activity)}");
+        }
+        activity.Pause = new ActivityPause(engine.Clock.UtcNow, request.Identity, request.Reason, request.RequestId);
+        if (!activity.IsStarted)
+        {
+            activity.AttemptTimer?.Cancel();
+        }
+        activity.NotifyChanged();
+        return new PauseActivityExecutionResponse();
+    });
+
+    /// <summary>Lifts a pause: a waiting attempt is queued at once, or after a random part of <c>jitter</c>; a running one just goes on.</summary>
+    public Task<UnpauseActivityExecutionResponse> UnpauseAsync(UnpauseActivityExecutionRequest request) => ChangeAsync(request.Namespace, request.ActivityId, request.RunId, activity =>
+    {
+        if (!activity.IsRunning || !activity.IsPaused)
+        {
+            throw TemporalErrors.FailedPrecondition($"activity is in non-unpausable state {PauseState(activity)}");
+        }
+        activity.Pause = null;
+        if (!activity.IsStarted)
+        {
+            var jitter = request.Jitter.ToTimeSpanOrZero();
+            QueueAttempt(activity, engine.Clock.UtcNow + (jitter > TimeSpan.Zero ? jitter * Random.Shared.NextDouble() : TimeSpan.Zero));
+        }
+        activity.NotifyChanged();
+        return new UnpauseActivityExecutionResponse();
+    });
+
+    private static string PauseState(StandaloneActivity activity) =>
+        !activity.IsRunning ? activity.Status.ToString() : activity.CancelRequested ? "CancelRequested" : activity.IsPaused ? "Paused" : "Running";
+
+    /// <summary>As Temporal: terminates the run if it still runs, then forgets it (describe answers NotFound; its id is free again).</summary>
+    public async Task<DeleteActivityExecutionResponse> DeleteAsync(DeleteActivityExecutionRequest request)
+    {
+        Task durable;
         lock (_gate)
         {
             var activity = Find(request.Namespace, request.ActivityId, request.RunId);
-            if (!activity.IsRunning || activity.CancelRequested)
+            if (activity.IsRunning)
             {
-                return new RequestCancelActivityExecutionResponse();
+                var terminated = new Failure { Message = "Delete activity execution", TerminatedFailureInfo = new TerminatedFailureInfo() };
+                activity.Close(ActivityExecutionStatus.Terminated, new ActivityExecutionOutcome { Failure = terminated }, engine.Clock.UtcNow);
             }
-            activity.CancelRequested = true;
-            activity.CancelReason = request.Reason;
-            if (!activity.IsStarted)
-            {
-                // No worker has it: cancelled at once, as a workflow's activity not yet started.
-                Canceled(activity, null, new RequestCancelActivityExecutionResponse());
-            }
-            activity.NotifyChanged();
+            _all.Remove(activity);
+            _current.TryRemove(new KeyValuePair<(string, string), StandaloneActivity>((activity.Namespace, activity.Request.ActivityId), activity));
+            durable = engine.Store?.WriteStandaloneActivityAsync(activity.Namespace, activity.RunId, activity.Request.ActivityId, null) ?? Task.CompletedTask;
+        }
+        await durable;
+        return new DeleteActivityExecutionResponse();
+    }
+
+    /// <summary>Runs a client's change to one run under the gate; answers once that run is stored (durable mode).</summary>
+    private async Task<T> ChangeAsync<T>(string ns, string activityId, string runId, Func<StandaloneActivity, T> change)
+    {
+        T answer;
+        Task durable;
+        lock (_gate)
+        {
+            var activity = Find(ns, activityId, runId);
+            answer = change(activity);
+            durable = Persist(activity);
+        }
+        await durable;
+        return answer;
+    }
+
+    public Task<RequestCancelActivityExecutionResponse> RequestCancelAsync(RequestCancelActivityExecutionRequest request) => ChangeAsync(request.Namespace, request.ActivityId, request.RunId, activity =>
+    {
+        if (!activity.IsRunning || activity.CancelRequested)
+        {
             return new RequestCancelActivityExecutionResponse();
         }
-    }
-
-    public TerminateActivityExecutionResponse Terminate(TerminateActivityExecutionRequest request)
-    {
-        lock (_gate)
+        activity.CancelRequested = true;
+        activity.CancelReason = request.Reason;
+        if (!activity.IsStarted)
         {
-            var activity = Find(request.Namespace, request.ActivityId, request.RunId);
-            if (!activity.IsRunning)
-            {
-                throw TemporalErrors.NotFound("activity execution already completed");
-            }
-            var terminated = new Failure { Message = request.Reason, TerminatedFailureInfo = new TerminatedFailureInfo() };
-            activity.Close(ActivityExecutionStatus.Terminated, new ActivityExecutionOutcome { Failure = terminated }, engine.Clock.UtcNow);
-            return new TerminateActivityExecutionResponse();
+            // No worker has it: cancelled at once, as a workflow's activity not yet started.
+            Canceled(activity, null, new RequestCancelActivityExecutionResponse());
         }
-    }
+        activity.NotifyChanged();
+        return new RequestCancelActivityExecutionResponse();
+    });
+
+    public Task<TerminateActivityExecutionResponse> TerminateAsync(TerminateActivityExecutionRequest request) => ChangeAsync(request.Namespace, request.ActivityId, request.RunId, activity =>
+    {
+        if (!activity.IsRunning)
+        {
+            throw TemporalErrors.NotFound("activity execution already completed");
+        }
+        var terminated = new Failure { Message = request.Reason, TerminatedFailureInfo = new TerminatedFailureInfo() };
+        activity.Close(ActivityExecutionStatus.Terminated, new ActivityExecutionOutcome { Failure = terminated }, engine.Clock.UtcNow);
+        return new TerminateActivityExecutionResponse();
+    });
 
     public async Task<DescribeActivityExecutionResponse> DescribeAsync(DescribeActivityExecutionRequest request, CancellationToken cancellationToken)
     {

@@ -15,13 +15,13 @@ internal sealed record StandaloneActivityTaskRef(StandaloneActivity Activity, in
 /// One run of an activity started by a client (no workflow): what it was asked, its current attempt, its outcome once
 /// closed, and the timers that drive it. Changed only under <see cref="StandaloneActivities"/>' gate.
 /// </summary>
-internal sealed class StandaloneActivity(string ns, StartActivityExecutionRequest request, RetryPolicy retryPolicy, DateTime scheduleTime)
+internal sealed class StandaloneActivity(string ns, StartActivityExecutionRequest request, RetryPolicy retryPolicy, DateTime scheduleTime, string? runId = null)
 {
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Namespace { get; } = ns;
 
-    public string RunId { get; } = Guid.NewGuid().ToString();
+    public string RunId { get; } = runId ?? Guid.NewGuid().ToString();
 
     public StartActivityExecutionRequest Request { get; } = request;
 
@@ -56,6 +56,11 @@ internal sealed class StandaloneActivity(string ns, StartActivityExecutionReques
     public Failure? LastFailure { get; set; }
 
     public bool CancelRequested { get; set; }
+
+    /// <summary>An operator's pause: no attempt is queued while it stands; a running one finishes and waits for the unpause.</summary>
+    public ActivityPause? Pause { get; set; }
+
+    public bool IsPaused => Pause is not null;
 
     public string CancelReason { get; set; } = "";
 
@@ -103,6 +108,7 @@ internal sealed class StandaloneActivity(string ns, StartActivityExecutionReques
         Status = Status,
         RunState = !IsRunning ? PendingActivityState.Unspecified
             : CancelRequested ? PendingActivityState.CancelRequested
+            : IsPaused ? IsStarted ? PendingActivityState.PauseRequested : PendingActivityState.Paused
             : IsStarted ? PendingActivityState.Started
             : PendingActivityState.Scheduled,
         ScheduleToCloseTimeout = Request.ScheduleToCloseTimeout,

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Payments.DevServer.Engine;
+using Temporalio.Api.Common.V1;
 using Temporalio.Api.Namespace.V1;
 using Temporalio.Api.OperatorService.V1;
 using Temporalio.Api.TestService.V1;
@@ -109,7 +110,7 @@ internal static class TemporalHandlers
         dispatcher.Register<UnpauseActivityRequest>("UnpauseActivity", async (request, _) => await engine.ActivityControls.UnpauseAsync(request));
         dispatcher.Register<ResetActivityRequest>("ResetActivity", async (request, _) => await engine.ActivityControls.ResetAsync(request));
         dispatcher.Register<UpdateActivityOptionsRequest>("UpdateActivityOptions", async (request, _) => await engine.ActivityControls.UpdateOptionsAsync(request));
-        RegisterStandaloneActivities(dispatcher, engine.StandaloneActivities);
+        RegisterStandaloneActivities(dispatcher, engine);
         dispatcher.Register<GetWorkflowExecutionHistoryRequest>("GetWorkflowExecutionHistory", async (request, cancellationToken) => await engine.Reader.GetHistoryAsync(request, cancellationToken));
         dispatcher.Register<GetWorkflowExecutionHistoryReverseRequest>("GetWorkflowExecutionHistoryReverse", engine.Reader.GetHistoryReverse);
         dispatcher.Register<DescribeWorkflowExecutionRequest>("DescribeWorkflowExecution", engine.Reader.Describe);
@@ -130,15 +131,51 @@ internal static class TemporalHandlers
         });
     }
 
-    private static void RegisterStandaloneActivities(RpcDispatcher dispatcher, StandaloneActivities activities)
+    private static void RegisterStandaloneActivities(RpcDispatcher dispatcher, TemporalEngine engine)
     {
-        dispatcher.Register<StartActivityExecutionRequest>("StartActivityExecution", activities.Start);
+        var activities = engine.StandaloneActivities;
+        dispatcher.Register<StartActivityExecutionRequest>("StartActivityExecution", async (request, _) => await activities.StartAsync(request));
         dispatcher.Register<DescribeActivityExecutionRequest>("DescribeActivityExecution", async (request, cancellationToken) => await activities.DescribeAsync(request, cancellationToken));
         dispatcher.Register<PollActivityExecutionRequest>("PollActivityExecution", async (request, cancellationToken) => await activities.PollAsync(request, cancellationToken));
         dispatcher.Register<ListActivityExecutionsRequest>("ListActivityExecutions", activities.List);
         dispatcher.Register<CountActivityExecutionsRequest>("CountActivityExecutions", activities.Count);
-        dispatcher.Register<RequestCancelActivityExecutionRequest>("RequestCancelActivityExecution", activities.RequestCancel);
-        dispatcher.Register<TerminateActivityExecutionRequest>("TerminateActivityExecution", activities.Terminate);
+        dispatcher.Register<RequestCancelActivityExecutionRequest>("RequestCancelActivityExecution", async (request, _) => await activities.RequestCancelAsync(request));
+        dispatcher.Register<TerminateActivityExecutionRequest>("TerminateActivityExecution", async (request, _) => await activities.TerminateAsync(request));
+        // With a workflow id these name a workflow's activity, which PauseActivity / UnpauseActivity already serve.
+        dispatcher.Register<PauseActivityExecutionRequest>("PauseActivityExecution", async (request, _) =>
+        {
+            if (request.WorkflowId.Length == 0)
+            {
+                return await activities.PauseAsync(request);
+            }
+            await engine.ActivityControls.PauseAsync(new PauseActivityRequest
+            {
+                Namespace = request.Namespace,
+                Execution = new WorkflowExecution { WorkflowId = request.WorkflowId, RunId = request.RunId },
+                Id = request.ActivityId,
+                Identity = request.Identity,
+                Reason = request.Reason,
+                RequestId = request.RequestId,
+            });
+            return new PauseActivityExecutionResponse();
+        });
+        dispatcher.Register<UnpauseActivityExecutionRequest>("UnpauseActivityExecution", async (request, _) =>
+        {
+            if (request.WorkflowId.Length == 0)
+            {
+                return await activities.UnpauseAsync(request);
+            }
+            await engine.ActivityControls.UnpauseAsync(new UnpauseActivityRequest
+            {
+                Namespace = request.Namespace,
+                Execution = new WorkflowExecution { WorkflowId = request.WorkflowId, RunId = request.RunId },
+                Id = request.ActivityId,
+                Identity = request.Identity,
+                Jitter = request.Jitter,
+            });
+            return new UnpauseActivityExecutionResponse();
+        });
+        dispatcher.Register<DeleteActivityExecutionRequest>("DeleteActivityExecution", async (request, _) => await activities.DeleteAsync(request));
     }
 
     private static void RegisterOperator(RpcDispatcher dispatcher, TemporalEngine engine)

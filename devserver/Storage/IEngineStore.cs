@@ -16,4 +16,7 @@ internal interface IEngineStore : IDisposable
     Task WriteScheduleAsync(string ns, string scheduleId, byte[]? state);
 
     IReadOnlyList<(string Namespace, string ScheduleId, byte[] State)> ReadSchedules();
+
+    /// <summary>Stores a standalone activity run's state, or deletes the run when <paramref name="state"/> is null.</summary>
+    Task WriteStandaloneActivityAsync(string ns, string runId, string activityId, byte[]? state);
 }

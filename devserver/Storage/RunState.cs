@@ -88,14 +88,7 @@ internal static class RunState
 
     private static void WriteOperatorState(BinaryWriter writer, ActivityInfo activity)
     {
-        writer.Write(activity.Pause is not null);
-        if (activity.Pause is { } pause)
-        {
-            writer.Write(pause.Time.Ticks);
-            writer.Write(pause.Identity);
-            writer.Write(pause.Reason);
-            writer.Write(pause.RequestId);
-        }
+        WritePause(writer, activity.Pause);
         writer.Write(activity.ResetRequested);
         writer.Write(activity.ResetHeartbeatOnRetry);
         WriteMessage(writer, activity.OptionsChanged ? activity.Attributes : null);
@@ -103,10 +96,7 @@ internal static class RunState
 
     private static void ReadOperatorState(BinaryReader reader, ActivityInfo activity)
     {
-        if (reader.ReadBoolean())
-        {
-            activity.Pause = new ActivityPause(new DateTime(reader.ReadInt64(), DateTimeKind.Utc), reader.ReadString(), reader.ReadString(), reader.ReadString());
-        }
+        activity.Pause = ReadPause(reader);
         activity.ResetRequested = reader.ReadBoolean();
         activity.ResetHeartbeatOnRetry = reader.ReadBoolean();
         if (ReadMessage(reader, ActivityTaskScheduledEventAttributes.Parser) is { } changed)

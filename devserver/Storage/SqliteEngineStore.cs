@@ -41,6 +41,7 @@ internal sealed class SqliteEngineStore : IEngineStore
             CREATE TABLE IF NOT EXISTS runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, workflow_id TEXT NOT NULL, state BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS events (run_id TEXT NOT NULL, event_index INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, event_index)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS schedules (namespace TEXT NOT NULL, schedule_id TEXT NOT NULL, state BLOB NOT NULL, PRIMARY KEY (namespace, schedule_id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS standalone_activities (run_id TEXT PRIMARY KEY, namespace TEXT NOT NULL, activity_id TEXT NOT NULL, state BLOB NOT NULL) WITHOUT ROWID;
             """);
         return new SqliteEngineStore(connection, logger);
     }
@@ -94,6 +95,21 @@ internal sealed class SqliteEngineStore : IEngineStore
         write.ExecuteNonQuery();
     });
 
+    public Task WriteStandaloneActivityAsync(string ns, string runId, string activityId, byte[]? state) => Enqueue(tx =>
+    {
+        using var write = Command(tx, state is null
+            ? "DELETE FROM standalone_activities WHERE run_id = $run"
+            : "INSERT OR REPLACE INTO standalone_activities (run_id, namespace, activity_id, state) VALUES ($run, $ns, $id, $state)");
+        write.Parameters.AddWithValue("$run", runId);
+        if (state is not null)
+        {
+            write.Parameters.AddWithValue("$ns", ns);
+            write.Parameters.AddWithValue("$id", activityId);
+            write.Parameters.AddWithValue("$state", state);
+        }
+        write.ExecuteNonQuery();
+    });
+
     public IReadOnlyList<(string Namespace, string ScheduleId, byte[] State)> ReadSchedules()
     {
         var schedules = new List<(string, string, byte[])>();
@@ -142,7 +158,17 @@ internal sealed class SqliteEngineStore : IEngineStore
             }
         }
         restored.ForEach(engine.Reactivate);
-        _logger.LogInformation("Restored {Runs} workflow runs", restored.Count);
+        var activities = new List<StandaloneActivity>();
+        using (var stored = new SqliteCommand("SELECT state FROM standalone_activities", _connection))
+        using (var reader = stored.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                activities.Add(StandaloneActivityState.Read((byte[])reader[0]));
+            }
+        }
+        engine.StandaloneActivities.Restore(activities.OrderBy(activity => activity.ScheduleTime));
+        _logger.LogInformation("Restored {Runs} workflow runs and {Activities} standalone activities", restored.Count, activities.Count);
     }
 
     private void LoadHistory(Execution run)

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.History.V1;
 using Temporalio.Client;
@@ -13,40 +12,17 @@ namespace Payments.DevServer.Tests;
 /// </summary>
 public class PendingLimitConfig_Specs
 {
-    [Fact]
-    public async Task ScheduleActivities_PastNumPendingActivities_TaskFailsWithPendingActivitiesLimitExceeded()
+    [Theory]
+    [InlineData("limit.numPendingActivities.error", "activities", WorkflowTaskFailedCause.PendingActivitiesLimitExceeded, "pending activities")]
+    [InlineData("limit.numPendingChildExecutions.error", "children", WorkflowTaskFailedCause.PendingChildWorkflowsLimitExceeded, "pending child workflow executions")]
+    [InlineData("limit.numPendingSignals.error", "signals", WorkflowTaskFailedCause.PendingSignalsLimitExceeded, "pending signals to external workflows")]
+    [InlineData("limit.numPendingCancelRequests.error", "cancels", WorkflowTaskFailedCause.PendingRequestCancelLimitExceeded, "pending requests to cancel external workflows")]
+    public async Task TwoAtOnce_PastALimitOfOne_TaskFailsWithTheLimitsCause(string limit, string kind, WorkflowTaskFailedCause cause, string description)
     {
-        var failed = await FirstTaskFailureAsync("limit.numPendingActivities.error=1", (TwoAtOnceWorkflow wf) => wf.RunAsync("activities"));
+        var failed = await FirstTaskFailureAsync($"{limit}=1", kind);
 
-        Assert.Equal(WorkflowTaskFailedCause.PendingActivitiesLimitExceeded, failed.Cause);
-        Assert.Equal("PendingActivitiesLimitExceeded: the number of pending activities, 1, has reached the per-workflow limit of 1", failed.Failure.Message);
-    }
-
-    [Fact]
-    public async Task StartChildren_PastNumPendingChildExecutions_TaskFailsWithPendingChildWorkflowsLimitExceeded()
-    {
-        var failed = await FirstTaskFailureAsync("limit.numPendingChildExecutions.error=1", (TwoAtOnceWorkflow wf) => wf.RunAsync("children"));
-
-        Assert.Equal(WorkflowTaskFailedCause.PendingChildWorkflowsLimitExceeded, failed.Cause);
-        Assert.Equal("PendingChildWorkflowsLimitExceeded: the number of pending child workflow executions, 1, has reached the per-workflow limit of 1", failed.Failure.Message);
-    }
-
-    [Fact]
-    public async Task SignalExternals_PastNumPendingSignals_TaskFailsWithPendingSignalsLimitExceeded()
-    {
-        var failed = await FirstTaskFailureAsync("limit.numPendingSignals.error=1", (TwoAtOnceWorkflow wf) => wf.RunAsync("signals"));
-
-        Assert.Equal(WorkflowTaskFailedCause.PendingSignalsLimitExceeded, failed.Cause);
-        Assert.Equal("PendingSignalsLimitExceeded: the number of pending signals to external workflows, 1, has reached the per-workflow limit of 1", failed.Failure.Message);
-    }
-
-    [Fact]
-    public async Task CancelExternals_PastNumPendingCancelRequests_TaskFailsWithPendingRequestCancelLimitExceeded()
-    {
-        var failed = await FirstTaskFailureAsync("limit.numPendingCancelRequests.error=1", (TwoAtOnceWorkflow wf) => wf.RunAsync("cancels"));
-
-        Assert.Equal(WorkflowTaskFailedCause.PendingRequestCancelLimitExceeded, failed.Cause);
-        Assert.Equal("PendingRequestCancelLimitExceeded: the number of pending requests to cancel external workflows, 1, has reached the per-workflow limit of 1", failed.Failure.Message);
+        Assert.Equal(cause, failed.Cause);
+        Assert.Equal($"{cause}: the number of {description}, 1, has reached the per-workflow limit of 1", failed.Failure.Message);
     }
 
     [Fact]
@@ -59,15 +35,15 @@ public class PendingLimitConfig_Specs
         await worker.ExecuteAsync(() => server.Client.ExecuteWorkflowAsync((TwoAtOnceWorkflow wf) => wf.RunAsync("activities"), new(Guid.NewGuid().ToString(), queue)));
     }
 
-    /// <summary>Runs the workflow on a server with <paramref name="limit"/> until its first workflow task fails; answers that failure.</summary>
-    private static async Task<WorkflowTaskFailedEventAttributes> FirstTaskFailureAsync(string limit, Expression<Func<TwoAtOnceWorkflow, Task>> run)
+    /// <summary>Runs the workflow asking for two of <paramref name="kind"/> on a server with <paramref name="limit"/> until its first workflow task fails; answers that failure.</summary>
+    private static async Task<WorkflowTaskFailedEventAttributes> FirstTaskFailureAsync(string limit, string kind)
     {
         await using var server = await ConfiguredServer.StartAsync(limit);
         var queue = TestQueues.Unique();
         using var worker = new TemporalWorker(server.Client, new TemporalWorkerOptions(queue).AddWorkflow<TwoAtOnceWorkflow>().AddAllActivities(new TwoAtOnceActivities()));
         return await worker.ExecuteAsync(async () =>
         {
-            var handle = await server.Client.StartWorkflowAsync(run, new(Guid.NewGuid().ToString(), queue));
+            var handle = await server.Client.StartWorkflowAsync((TwoAtOnceWorkflow wf) => wf.RunAsync(kind), new(Guid.NewGuid().ToString(), queue));
             var failed = await handle.WaitForEventAsync(EventType.WorkflowTaskFailed);
             await handle.TerminateAsync();
             return failed.WorkflowTaskFailedEventAttributes;

@@ -30,10 +30,11 @@ public sealed class Navigation_Specs(UiFixture fixture)
     }
 
     [Fact]
-    public async Task Relationships_PaidPayment_LinksToItsNotification()
+    public async Task Relationships_PaidPaymentWhoseMerchantIsBusy_LinksToItsNotification()
     {
-        var (_, paymentId) = await fixture.PayAsync(frozenMerchant: false);
-        await using var ui = await UiSession.OpenAsync(fixture, nameof(Relationships_PaidPayment_LinksToItsNotification));
+        // A merchant that answered the first attempt gets no notification workflow: this one does not answer.
+        var (_, paymentId) = await fixture.PayAsync(frozenMerchant: false, busyMerchant: true);
+        await using var ui = await UiSession.OpenAsync(fixture, nameof(Relationships_PaidPaymentWhoseMerchantIsBusy_LinksToItsNotification));
         await ui.OpenWorkflowAsync(fixture, $"payment-{paymentId}", "relationships");
         await ui.ScreenshotAsync("relationships");
 

@@ -11,7 +11,8 @@ public sealed class WorkflowList_Specs(UiFixture fixture)
     [Fact]
     public async Task List_PaymentsAndNotifications_ShowStatusMerchantIdAndPaymentStatusColumns()
     {
-        var (paidShop, paid) = await fixture.PayAsync(frozenMerchant: false);
+        // A busy merchant: the notification goes on in notify-{id}, listed beside the payment.
+        var (paidShop, paid) = await fixture.PayAsync(frozenMerchant: false, busyMerchant: true);
         var (suspendedShop, suspended) = await fixture.PayAsync(frozenMerchant: true);
         await using var ui = await UiSession.OpenAsync(fixture, nameof(List_PaymentsAndNotifications_ShowStatusMerchantIdAndPaymentStatusColumns));
 

@@ -38,8 +38,7 @@ public sealed class WorkerCrash_Specs(WorkflowEnvironmentFixture fixture)
         using var second = WorkerProcess.Start(server.Target, fixture.ConnectionString);
         var handle = client.GetWorkflowHandle<PaymentCompletionWorkflow, PaymentCompletionResult>(Identifiers.CompletionWorkflowId(payment.PaymentId));
         var result = await handle.GetResultAsync().WaitAsync(Patience);
-        var notified = await client.GetWorkflowHandle<MerchantNotificationWorkflow, NotificationState>(Identifiers.NotificationWorkflowId(payment.PaymentId))
-            .GetResultAsync().WaitAsync(Patience);
+        var notified = await _world.NotificationEndedAsync(payment, client).WaitAsync(Patience);
 
         Assert.Equal(PaymentStatus.Paid, result.Status);
         var account = await _world.FundAccountAsync(payment);

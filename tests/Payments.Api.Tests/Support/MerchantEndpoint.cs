@@ -13,11 +13,12 @@ public sealed class MerchantEndpoint : IDisposable
 
     public MerchantEndpoint()
     {
-        _server = LoopbackServer.Start(context =>
+        _server = LoopbackServer.Start(async context =>
         {
             var (status, answer) = Answer;
+            await Held;
             context.Response.StatusCode = (int)status;
-            return context.Response.WriteAsync(answer);
+            await context.Response.WriteAsync(answer);
         });
         NotifyUrl = _server.Url("/notify").ToString();
     }
@@ -26,6 +27,9 @@ public sealed class MerchantEndpoint : IDisposable
 
     /// <summary>What the merchant answers: 200 "success" (an acknowledgement) unless told otherwise.</summary>
     public (HttpStatusCode Status, string Body) Answer { get; set; } = (HttpStatusCode.OK, "success");
+
+    /// <summary>Each notification waits for this before its answer (taken when it arrived): a merchant slow to answer.</summary>
+    public Task Held { get; set; } = Task.CompletedTask;
 
     public IReadOnlyList<ReceivedNotification> Received =>
     [

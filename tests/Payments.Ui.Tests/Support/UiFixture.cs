@@ -32,6 +32,9 @@ public sealed class UiFixture : IAsyncLifetime
 
     public MerchantEndpoint Merchant { get; } = new();
 
+    /// <summary>A merchant that answers 500: the first notification attempt fails, so the payment's <c>notify-{id}</c> starts.</summary>
+    public MerchantEndpoint BusyMerchant { get; } = new() { Answer = (System.Net.HttpStatusCode.InternalServerError, "busy") };
+
     public async Task InitializeAsync()
     {
         var ui = Path.Combine(AppContext.BaseDirectory, "temporal-ui", "index.html");
@@ -80,17 +83,22 @@ public sealed class UiFixture : IAsyncLifetime
         }
         Client?.Dispose();
         Merchant.Dispose();
+        BusyMerchant.Dispose();
         if (_api is not null)
         {
             await _api.DisposeAsync();
         }
     }
 
-    /// <summary>A merchant and a user; the merchant frozen when asked, so the payment's TCC try is refused and it waits SUSPENDED.</summary>
-    public async Task<(Shop Shop, string PaymentId)> PayAsync(bool frozenMerchant)
+    /// <summary>
+    /// A merchant and a user; the merchant frozen when asked, so the payment's TCC try is refused and it waits SUSPENDED;
+    /// busy when asked, so its notification goes on in a workflow of its own.
+    /// </summary>
+    public async Task<(Shop Shop, string PaymentId)> PayAsync(bool frozenMerchant, bool busyMerchant = false)
     {
         var shop = await Client.NewShopAsync();
-        var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, Merchant.NotifyUrl))["paymentId"]!;
+        var notifyUrl = (busyMerchant ? BusyMerchant : Merchant).NotifyUrl;
+        var paymentId = (string)(await PaymentsClient.CreatePaymentAsync(shop, 10000, notifyUrl))["paymentId"]!;
         if (frozenMerchant)
         {
             await OperatorPostAsync($"/api/merchants/{shop.MerchantId}/freeze");

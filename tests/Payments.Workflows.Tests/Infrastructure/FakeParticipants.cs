@@ -24,6 +24,8 @@ internal sealed class FakeParticipants
     private readonly ConcurrentQueue<PaymentStatus> _moveRefusals = new();
     private readonly object _row = new();
     private readonly TaskCompletionSource _heldMoveRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _heldAttemptRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _heldVoucherRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeParticipants(string paymentId, DateTimeOffset createdAt)
     {
@@ -70,6 +72,30 @@ internal sealed class FakeParticipants
     public TaskCompletionSource HeldMoveReached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void ReleaseHeldMove() => _heldMoveRelease.TrySetResult();
+
+    /// <summary>The notification schedule the settings step returns: one attempt at once unless told otherwise.</summary>
+    public IReadOnlyList<TimeSpan> NotificationSchedule { get; set; } = [TimeSpan.Zero];
+
+    /// <summary>The merchant answers attempts numbered up to this with HTTP 500, later ones with success.</summary>
+    public int FailedNotificationAttempts { get; set; }
+
+    /// <summary>The first notification attempt waits, once <see cref="HeldAttemptReached"/>, until <see cref="ReleaseHeldAttempt"/>.</summary>
+    public bool HoldFirstAttempt { get; set; }
+
+    public TaskCompletionSource HeldAttemptReached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseHeldAttempt() => _heldAttemptRelease.TrySetResult();
+
+    /// <summary>The payment voucher waits until <see cref="ReleaseHeldVoucher"/>, so the completion outlives its notification's handover.</summary>
+    public bool HoldVoucher { get; set; }
+
+    public void ReleaseHeldVoucher() => _heldVoucherRelease.TrySetResult();
+
+    /// <summary>Each notification attempt's number, in order.</summary>
+    public ConcurrentQueue<int> NotificationAttempts { get; } = new();
+
+    /// <summary>The notification's recorded states, in order.</summary>
+    public ConcurrentQueue<NotificationStatusUpdate> NotificationRecords { get; } = new();
 
     /// <summary>Answered by the bank to each query in turn; when none is left, <see cref="DefaultBankAnswer"/>.</summary>
     public FakeParticipants Answers(params BankQueryAnswer[] answers)
@@ -235,7 +261,14 @@ internal sealed class FakeParticipants
     public TccOutcome CancelAward(TccRequest request) => TccOutcome.Applied;
 
     [Activity("PostPaymentVoucher")]
-    public string PostPaymentVoucher(Activities.Accounting.PaymentVoucherRequest request) => $"vch_{request.PaymentId}";
+    public async Task<string> PostPaymentVoucher(Activities.Accounting.PaymentVoucherRequest request)
+    {
+        if (HoldVoucher)
+        {
+            await _heldVoucherRelease.Task;
+        }
+        return $"vch_{request.PaymentId}";
+    }
 
     [Activity("PostRefundVoucher")]
     public string PostRefundVoucher(Activities.Accounting.RefundVoucherRequest request) => $"vch_{request.PaymentId}";
@@ -264,17 +297,22 @@ internal sealed class FakeParticipants
     public void EndLateDebitRefund(LateDebitRefundEnd end) => LateDebitEffects.Enqueue($"end {end.BankTxnId} {end.Status}");
 
     [Activity("GetNotificationSettings")]
-    public NotificationSettings GetNotificationSettings() => new([TimeSpan.Zero], 50);
+    public NotificationSettings GetNotificationSettings() => new(NotificationSchedule, 50);
 
     [Activity("AttemptNotification")]
-    public NotificationAttemptRecord AttemptNotification(NotificationRequest request)
+    public async Task<NotificationAttemptRecord> AttemptNotification(NotificationRequest request)
     {
         Notified.Enqueue(request.Status);
-        return new NotificationAttemptRecord(request.Number, request.At, 200, NotificationOutcome.Delivered, null);
+        NotificationAttempts.Enqueue(request.Number);
+        if (request.Number == 1 && HoldFirstAttempt && HeldAttemptReached.TrySetResult())
+        {
+            await _heldAttemptRelease.Task;
+        }
+        return request.Number <= FailedNotificationAttempts
+            ? new NotificationAttemptRecord(request.Number, request.At, 500, NotificationOutcome.HttpError, "HTTP 500: busy")
+            : new NotificationAttemptRecord(request.Number, request.At, 200, NotificationOutcome.Delivered, null);
     }
 
     [Activity("RecordNotificationOutcome")]
-    public void RecordNotificationOutcome(NotificationStatusUpdate update)
-    {
-    }
+    public void RecordNotificationOutcome(NotificationStatusUpdate update) => NotificationRecords.Enqueue(update);
 }

@@ -9,7 +9,8 @@ namespace Payments.Workflows.Tests.Infrastructure;
 /// to the workflow code that is not deterministic against them fails the suite. <c>Histories/*.json</c> are the current
 /// version's, written by the suite run with <c>PAYMENTS_RECORD_HISTORIES=1</c>; each earlier version's stay in a folder of
 /// their own (<c>rev1/</c>: started by the callback, before contract revision 2; <c>rev2/</c>: started at creation, one
-/// activity per step; <c>rev3/</c>: the completion's database steps local but the bank-FAILED move an activity), so runs
+/// activity per step; <c>rev3/</c>: the completion's database steps local but the bank-FAILED move an activity; <c>rev4/</c>: every
+/// notification attempt made by <c>notify-{paymentId}</c>, before the completion made the first), so runs
 /// of every version still in flight keep replaying. Before recording a patched change, move the current ones into a
 /// folder named after their version.
 /// </summary>

@@ -8,6 +8,7 @@ using Payments.Api.Queries;
 using Payments.Domain;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
+using Temporalio.Exceptions;
 
 namespace Payments.Workflows.Tests.Infrastructure;
 
@@ -72,9 +73,29 @@ internal sealed class PaymentsWorld(WorkflowEnvironmentFixture fixture)
     public WorkflowHandle<MerchantNotificationWorkflow, NotificationState> Notification(TestPayment payment) =>
         Client.GetWorkflowHandle<MerchantNotificationWorkflow, NotificationState>(Identifiers.NotificationWorkflowId(payment.PaymentId));
 
-    /// <summary>How the notification ended, letting virtual time run meanwhile.</summary>
-    public Task<NotificationState> NotificationResultAsync(TestPayment payment) =>
-        fixture.WithTimeSkippingAsync(() => Notification(payment).GetResultAsync());
+    /// <summary>How the notification ended, letting virtual time run meanwhile (the completion ends first: it owns the first attempt).</summary>
+    public Task<NotificationState> NotificationResultAsync(TestPayment payment) => fixture.WithTimeSkippingAsync(async () =>
+    {
+        await Client.GetWorkflowHandle(Identifiers.CompletionWorkflowId(payment.PaymentId)).GetResultAsync();
+        return await NotificationEndedAsync(payment, Client);
+    });
+
+    /// <summary>
+    /// The result of <c>notify-{paymentId}</c>, once the completion has ended; without one (the completion's first attempt
+    /// delivered, or was acknowledged) the state the completion recorded.
+    /// </summary>
+    public async Task<NotificationState> NotificationEndedAsync(TestPayment payment, ITemporalClient client)
+    {
+        try
+        {
+            return await client.GetWorkflowHandle<MerchantNotificationWorkflow, NotificationState>(Identifiers.NotificationWorkflowId(payment.PaymentId))
+                .GetResultAsync();
+        }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            return (await NotificationViewAsync(payment)).Status;
+        }
+    }
 
     public Task SetMerchantAsync(TestPayment payment, PartyStatus status) => fixture.Get<MerchantStore>().SetStatusAsync(payment.MerchantId, status);
 
