@@ -46,10 +46,15 @@ internal static class RetryPolicies
         {
             return RetryState.MaximumAttemptsReached;
         }
-        var backoff = policy.InitialInterval.ToTimeSpanOrZero() * Math.Pow(policy.BackoffCoefficient, attempt - 1);
+        // In seconds as a double: the backoff of a long-retried attempt (2^40 s and more) is past what a TimeSpan holds.
+        var backoffSeconds = policy.InitialInterval.ToTimeSpanOrZero().TotalSeconds * Math.Pow(policy.BackoffCoefficient, attempt - 1);
         var maximum = policy.MaximumInterval.ToTimeSpanOrZero();
-        delay = application?.NextRetryDelay is { } next && next.ToTimeSpan() > TimeSpan.Zero ? next.ToTimeSpan()
-            : maximum > TimeSpan.Zero && backoff > maximum ? maximum : backoff;
-        return now + delay >= deadline ? RetryState.Timeout : RetryState.InProgress;
+        if (maximum > TimeSpan.Zero)
+        {
+            backoffSeconds = Math.Min(backoffSeconds, maximum.TotalSeconds);
+        }
+        var backoff = backoffSeconds < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(backoffSeconds) : TimeSpan.MaxValue;
+        delay = application?.NextRetryDelay is { } next && next.ToTimeSpan() > TimeSpan.Zero ? next.ToTimeSpan() : backoff;
+        return delay >= deadline - now ? RetryState.Timeout : RetryState.InProgress;
     }
 }

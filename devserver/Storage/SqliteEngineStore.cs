@@ -157,7 +157,7 @@ internal sealed class SqliteEngineStore : IEngineStore
                 restored.Add(run);
             }
         }
-        restored.ForEach(engine.Reactivate);
+        // Read before the runs are re-armed: re-arming writes in the writer's open transaction, and a read beside it fails.
         var activities = new List<StandaloneActivity>();
         using (var stored = new SqliteCommand("SELECT state FROM standalone_activities", _connection))
         using (var reader = stored.ExecuteReader())
@@ -167,6 +167,7 @@ internal sealed class SqliteEngineStore : IEngineStore
                 activities.Add(StandaloneActivityState.Read((byte[])reader[0]));
             }
         }
+        restored.ForEach(engine.Reactivate);
         engine.StandaloneActivities.Restore(activities.OrderBy(activity => activity.ScheduleTime));
         _logger.LogInformation("Restored {Runs} workflow runs and {Activities} standalone activities", restored.Count, activities.Count);
     }

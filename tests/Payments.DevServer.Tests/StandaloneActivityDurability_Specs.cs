@@ -7,7 +7,8 @@ namespace Payments.DevServer.Tests;
 
 /// <summary>
 /// Standalone activities across a SIGKILL of the durable server: a finished one keeps its outcome, a paused one stays
-/// paused, one still waiting for a worker runs after the restart.
+/// paused, one still waiting for a worker runs after the restart — also when a workflow's timer fired meanwhile, so
+/// the restore re-arms a run (it writes) while it reads the activities.
 /// </summary>
 public sealed class StandaloneActivityDurability_Specs : IDisposable
 {
@@ -24,10 +25,18 @@ public sealed class StandaloneActivityDurability_Specs : IDisposable
         using (var first = await DurableServerProcess.StartAsync(port, DatabaseFile))
         {
             var client = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
-            using (var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue).AddAllActivities(new StandaloneWork())))
+            using (var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue).AddAllActivities(new StandaloneWork()).AddWorkflow<TimerWorkflow>()))
             {
                 await worker.ExecuteAsync(async () =>
-                    await (await client.StartActivityAsync("Greet", ["finished"], options("finished"))).GetResultAsync<string>());
+                {
+                    await (await client.StartActivityAsync("Greet", ["finished"], options("finished"))).GetResultAsync<string>();
+                    var timer = await client.StartWorkflowAsync((TimerWorkflow workflow) => workflow.RunAsync(TimeSpan.FromSeconds(1)), new("timer", queue));
+                    // Started, task scheduled/started/completed, timer started: the timer is stored.
+                    while ((await timer.DescribeAsync()).HistoryLength < 5)
+                    {
+                        await Task.Delay(20);
+                    }
+                });
             }
             await client.StartActivityAsync("Greet", ["paused"], options("paused"));
             await client.WorkflowService.PauseActivityExecutionAsync(new PauseActivityExecutionRequest { Namespace = client.Options.Namespace, ActivityId = "paused", Identity = "operator" });
@@ -35,15 +44,17 @@ public sealed class StandaloneActivityDurability_Specs : IDisposable
             first.Kill();
         }
 
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         using var second = await DurableServerProcess.StartAsync(port, DatabaseFile);
         var restarted = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
-        using var newWorker = new TemporalWorker(restarted, new TemporalWorkerOptions(queue).AddAllActivities(new StandaloneWork()));
-        var (finished, paused, waiting) = await newWorker.ExecuteAsync(async () => (
+        using var newWorker = new TemporalWorker(restarted, new TemporalWorkerOptions(queue).AddAllActivities(new StandaloneWork()).AddWorkflow<TimerWorkflow>());
+        var (finished, paused, waiting, timer) = await newWorker.ExecuteAsync(async () => (
             await restarted.GetActivityHandle("finished").GetResultAsync<string>(),
             (await restarted.GetActivityHandle("paused").DescribeAsync()).RawInfo.RunState,
-            await restarted.GetActivityHandle("waiting").GetResultAsync<string>()));
+            await restarted.GetActivityHandle("waiting").GetResultAsync<string>(),
+            await restarted.GetWorkflowHandle("timer").GetResultAsync<string>()));
 
-        Assert.Equal(("Hello, finished!", PendingActivityState.Paused, "Hello, waiting!"), (finished, paused, waiting));
+        Assert.Equal(("Hello, finished!", PendingActivityState.Paused, "Hello, waiting!", "fired"), (finished, paused, waiting, timer));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
