@@ -16,7 +16,7 @@ namespace Payments.Workflows.Tests.Lifecycle;
 public sealed class FirstNotificationAttempt_Specs(WorkflowEnvironmentFixture fixture)
 {
     [Fact]
-    public async Task Paid_FirstAttemptDelivers_NoNotificationWorkflowAndAtMostFourWorkflowTasks()
+    public async Task Paid_FirstAttemptDelivers_NoNotificationWorkflowAndTheAttemptScheduledWithTheVoucher()
     {
         var fakes = NewPayment();
         using var worker = fakes.Worker(fixture.Client);
@@ -31,7 +31,10 @@ public sealed class FirstNotificationAttempt_Specs(WorkflowEnvironmentFixture fi
         await AssertNoNotificationWorkflowAsync(fakes);
         var history = await fakes.Completion(fixture.Client).FetchHistoryAsync();
         Assert.DoesNotContain(history.Events, e => e.EventType == EventType.StartChildWorkflowExecutionInitiated);
-        Assert.InRange(history.Events.Count(e => e.EventType == EventType.WorkflowTaskCompleted), 1, 4);
+        // One workflow task schedules both (the task count itself varies with load: a task heartbeated while its local steps run counts twice).
+        var scheduled = history.Events.Where(e => e.EventType == EventType.ActivityTaskScheduled).ToList();
+        Assert.Equal(2, scheduled.Count);
+        Assert.Single(scheduled.Select(e => e.ActivityTaskScheduledEventAttributes.WorkflowTaskCompletedEventId).Distinct());
     }
 
     [Fact]
