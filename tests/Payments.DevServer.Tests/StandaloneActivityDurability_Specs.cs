@@ -7,8 +7,9 @@ namespace Payments.DevServer.Tests;
 
 /// <summary>
 /// Standalone activities across a SIGKILL of the durable server: a finished one keeps its outcome, a paused one stays
-/// paused, one still waiting for a worker runs after the restart — also when a workflow's timer fired meanwhile, so
-/// the restore re-arms a run (it writes) while it reads the activities.
+/// paused, one still waiting for a worker runs after the restart, beside a workflow whose timer fired meanwhile (the
+/// restore re-arms it). The chaos run's failure (activities read while re-arming wrote) is a race this spec did not
+/// reproduce; the restore now reads everything before it re-arms.
 /// </summary>
 public sealed class StandaloneActivityDurability_Specs : IDisposable
 {
