@@ -89,6 +89,11 @@ public static class ParticipantsServiceCollectionExtensions
             {
                 builder.ConnectionStringBuilder.ConnectionIdleLifetime = 20;
             }
+            // Each host names its connections (pg_stat_activity.application_name), so a backend left open says whose it is.
+            if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
+            {
+                builder.ConnectionStringBuilder.ApplicationName = provider.GetService<IHostEnvironment>()?.ApplicationName;
+            }
             return builder.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>()).Build();
         });
         services.AddHostedService<MigrateOnStartup>();
