@@ -59,31 +59,39 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
 
         using var operating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var operatorRun = OperateAsync(client, operating.Token);
-        var lateDebits = DebitAfterCloseAsync(client, [.. ids.Where(id => _seen.Plans[id].Bank == BankPath.LateDebit)], cancellationToken);
-        var called = ids.Where(id => _seen.Plans[id].Bank == BankPath.Callback).ToList();
-        var sent = 0;
-        var callbacks = Parallel.ForEachAsync(called, Options(cancellationToken), async (paymentId, ct) =>
+        bool settled;
+        try
         {
-            await PayAsync(client, paymentId, ct);
-            Interlocked.Increment(ref sent);
-        });
-        // Each fault lands while callbacks are still being sent and earlier payments are mid-saga.
-        for (var k = 0; k < target.Faults.Count; k++)
-        {
-            var due = called.Count * (k + 1) / (target.Faults.Count + 1);
-            while (Volatile.Read(ref sent) < due && !callbacks.IsCompleted)
+            var lateDebits = DebitAfterCloseAsync(client, [.. ids.Where(id => _seen.Plans[id].Bank == BankPath.LateDebit)], cancellationToken);
+            var called = ids.Where(id => _seen.Plans[id].Bank == BankPath.Callback).ToList();
+            var sent = 0;
+            var callbacks = Parallel.ForEachAsync(called, Options(cancellationToken), async (paymentId, ct) =>
             {
-                await Task.Delay(50, cancellationToken);
+                await PayAsync(client, paymentId, ct);
+                Interlocked.Increment(ref sent);
+            });
+            // Each fault lands while callbacks are still being sent and earlier payments are mid-saga.
+            for (var k = 0; k < target.Faults.Count; k++)
+            {
+                var due = called.Count * (k + 1) / (target.Faults.Count + 1);
+                while (Volatile.Read(ref sent) < due && !callbacks.IsCompleted)
+                {
+                    await Task.Delay(50, cancellationToken);
+                }
+                log($"{target.Name}: {target.Faults[k].Kind} ({Volatile.Read(ref sent)} of {called.Count} callbacks answered 200)");
+                await target.Faults[k].InjectAsync();
             }
-            log($"{target.Name}: {target.Faults[k].Kind} ({Volatile.Read(ref sent)} of {called.Count} callbacks answered 200)");
-            await target.Faults[k].InjectAsync();
+            await callbacks;
+            log($"{target.Name}: every callback answered 200; waiting for the expiries, the late debits and every payment to end");
+            await lateDebits;
+            settled = await WaitFinalAsync(cancellationToken);
         }
-        await callbacks;
-        log($"{target.Name}: every callback answered 200; waiting for the expiries, the late debits and every payment to end");
-        await lateDebits;
-        var settled = await WaitFinalAsync(cancellationToken);
-        await operating.CancelAsync();
-        await operatorRun;
+        finally
+        {
+            // However the phase ends: an operator left running after a failed fault only logs errors of its own, burying the failure.
+            await operating.CancelAsync();
+            await operatorRun;
+        }
         log($"{target.Name}: {(settled ? "all payments final, no workflow running" : "NOT all payments final")}; idle for {ChaosSettings.SettleTime.TotalSeconds:0} s before the resource checks");
         await Task.Delay(ChaosSettings.SettleTime, cancellationToken);
         _seen.SettledRss = Memory();
@@ -176,7 +184,7 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
             }
             catch (Exception e) when (Restarting(e))
             {
-                log($"{target.Name}: operator waits, the platform is restarting ({e.GetType().Name})");
+                log($"{target.Name}: operator waits, the platform is restarting ({e.GetType().Name}: {e.Message})");
                 await Task.Delay(Poll, CancellationToken.None);
             }
         }
