@@ -62,6 +62,49 @@ public sealed class Migration_Specs(ParticipantsFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Migrate_FreshDatabase_LeavesNoConnectionIdle()
+    {
+        var database = new PostgresDatabaseFixture();
+        await database.InitializeAsync();
+        try
+        {
+            await PaymentsDatabase.MigrateAsync(database.ConnectionString);
+
+            // A closed connection's backend exits right after; a pooled one would stay idle for Npgsql's 300 s.
+            await using var connection = new Npgsql.NpgsqlConnection(DatabaseOptions.Unpooled(database.ConnectionString));
+            await connection.OpenAsync();
+            await using var others = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+            var left = (long)(await others.ExecuteScalarAsync())!;
+            for (var look = 0; look < 50 && left > 0; look++)
+            {
+                await Task.Delay(100);
+                left = (long)(await others.ExecuteScalarAsync())!;
+            }
+            Assert.Equal(0, left);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AddPaymentParticipants_DataSource_NamesItsConnectionsAfterTheHost()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:Payments"] = fixture.ConnectionString;
+        builder.Configuration["Payments:BankSecret"] = "test-bank-secret";
+        builder.Services.AddParticipantOptions(builder.Configuration).AddPaymentParticipants();
+        using var host = builder.Build();
+
+        await using var connection = await host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();
+        await using var name = new Npgsql.NpgsqlCommand("SELECT current_setting('application_name')", connection);
+
+        Assert.Equal(builder.Environment.ApplicationName, (string)(await name.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task Migrate_Database_OneSchemaPerParticipant()
     {
         var schemas = await fixture.ScalarAsync(
