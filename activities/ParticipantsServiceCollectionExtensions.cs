@@ -83,11 +83,19 @@ public static class ParticipantsServiceCollectionExtensions
             {
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             }
+            // No session state to reset on a pooled connection's reuse (no SET, no LISTEN, no session advisory lock, no temp
+            // table: the barrier's gate is transaction-local), so its prepared statements are kept and no reset is sent.
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
             // Idle connections closed after 20 s rather than Npgsql's 300 s, so a burst's backends are gone within 40 s
             // (pruned every 10 s): the chaos run checks it.
             if (builder.ConnectionStringBuilder.ConnectionIdleLifetime == DefaultIdleLifetimeSeconds)
             {
                 builder.ConnectionStringBuilder.ConnectionIdleLifetime = 20;
+            }
+            // Each host names its connections (pg_stat_activity.application_name), so a backend left open says whose it is.
+            if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
+            {
+                builder.ConnectionStringBuilder.ApplicationName = provider.GetService<IHostEnvironment>()?.ApplicationName;
             }
             return builder.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>()).Build();
         });

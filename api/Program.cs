@@ -38,7 +38,7 @@ try
 
     builder.Services.AddPaymentsApi(builder.Configuration);
     builder.Services.AddHealthChecks()
-        .AddNpgSql(services => services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!, name: "postgresql", tags: [HealthEndpoints.ReadyTag])
+        .AddNpgSql(services => DatabaseOptions.Unpooled(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!), name: "postgresql", tags: [HealthEndpoints.ReadyTag])
         .AddCheck<TemporalHealthCheck>("temporal", tags: [HealthEndpoints.ReadyTag]);
 
     var app = builder.Build();

@@ -16,10 +16,12 @@ namespace Payments.Workflows;
 public sealed class MerchantNotificationWorkflow
 {
     private const string LocalRecordsPatch = "notification-local-records";
+    private const string AttemptRecordsDeliveryPatch = "attempt-records-delivery";
     private readonly List<NotificationAttemptRecord> _attempts = [];
     private bool _retryRequested;
     private bool _acknowledged;
     private bool _localRecords;
+    private bool _attemptRecordsDelivery;
 
     [WorkflowInit]
     public MerchantNotificationWorkflow(MerchantNotificationInput input)
@@ -44,6 +46,8 @@ public sealed class MerchantNotificationWorkflow
         var payment = input.Payment;
         // Since this patch the settings and the outcome records (the notification's own table) are local activities.
         _localRecords = Workflow.Patched(LocalRecordsPatch);
+        // Since this patch a delivered attempt records DELIVERED itself (one write fewer).
+        _attemptRecordsDelivery = _localRecords && Workflow.Patched(AttemptRecordsDeliveryPatch);
         Workflow.UpsertTypedSearchAttributes(
             PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId),
             PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(payment.Status)));
@@ -133,7 +137,10 @@ public sealed class MerchantNotificationWorkflow
     {
         State = state;
         NextAttemptAt = null;
-        await RecordAsync(payment);
+        if (!(state == NotificationState.Delivered && _attemptRecordsDelivery))
+        {
+            await RecordAsync(payment);
+        }
         Workflow.Logger.LogInformation("Payment {PaymentId}: notification {NotifyId} ended {State}", payment.PaymentId, NotifyId, state);
         return state;
     }

@@ -36,6 +36,8 @@ public sealed class PaymentCompletionWorkflow
     private bool _localSteps;
     private bool _localFailedMove;
     private bool _firstAttemptHere;
+    private bool _fewerSteps;
+    private bool _movedWithResult;
     private FirstNotification _firstNotification;
     private bool _notificationRetryRequested;
     private bool _notificationAcknowledged;
@@ -160,6 +162,7 @@ public sealed class PaymentCompletionWorkflow
         _localSteps = Workflow.Patched(Patches.LocalDatabaseSteps);
         _localFailedMove = _localSteps && Workflow.Patched(Patches.LocalFailedMove);
         _firstAttemptHere = _localFailedMove && Workflow.Patched(Patches.FirstNotificationAttempt);
+        _fewerSteps = _firstAttemptHere && Workflow.Patched(Patches.FewerSteps);
         var payment = await OrderStepAsync(a => a.LoadPaymentAsync(input.PaymentId));
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
         var bankResult = input.Result;
@@ -176,10 +179,16 @@ public sealed class PaymentCompletionWorkflow
         {
             // Local since LocalFailedMove: a signal landing during this closing task gets the close refused, and the next
             // task replays with it (before, the devserver let the worker keep its cached run, so that move was an activity).
-            await MoveAsync(PaymentStatus.Failed, PaymentStep.Done, local: _localFailedMove);
+            if (!_movedWithResult)
+            {
+                await MoveAsync(PaymentStatus.Failed, PaymentStep.Done, local: _localFailedMove);
+            }
             return new PaymentCompletionResult(PaymentStatus.Failed, null);
         }
-        await MoveAsync(PaymentStatus.Processing, PaymentStep.Trying);
+        if (!_movedWithResult)
+        {
+            await MoveAsync(PaymentStatus.Processing, PaymentStep.Trying);
+        }
         while (true)
         {
             if (await (_localSteps ? TryRoundConcurrentlyAsync(payment) : TryRoundAsync(payment)))
@@ -338,16 +347,37 @@ public sealed class PaymentCompletionWorkflow
                 await Workflow.WaitConditionAsync(() => _bankResults.Count > 0);
             }
             var signal = _bankResults.Dequeue();
-            var recording = await OrderStepAsync(a => a.RecordBankResultAsync(
-                new BankCallback(Status.PaymentId, signal.BankTxnId, signal.Amount, signal.Currency, signal.Result, signal.PaidAt)));
+            var callback = new BankCallback(Status.PaymentId, signal.BankTxnId, signal.Amount, signal.Currency, signal.Result, signal.PaidAt);
+            var recording = _fewerSteps ? await TakeBankResultAsync(callback) : await OrderStepAsync(a => a.RecordBankResultAsync(callback));
             if (recording.Recorded is { } recorded)
             {
-                Status = Status with { Step = PaymentStep.Received };
+                if (!_movedWithResult)
+                {
+                    Status = Status with { Step = PaymentStep.Received };
+                }
                 return recorded;
             }
             Workflow.Logger.LogWarning(
                 "Payment {PaymentId}: bankResult {BankTxnId} not taken: {Outcome}", Status.PaymentId, signal.BankTxnId, recording.Outcome);
         }
+    }
+
+    /// <summary>
+    /// Since <see cref="Patches.FewerSteps"/>: the signalled result recorded and its move (PROCESSING for a debit, FAILED for a
+    /// failure) made by one order step, one transaction; the move's number is spent only when the order took a result.
+    /// </summary>
+    private async Task<BankCallbackResult> TakeBankResultAsync(BankCallback callback)
+    {
+        var debited = NextMove(PaymentStatus.Processing, PaymentStep.Trying);
+        var failed = NextMove(PaymentStatus.Failed, PaymentStep.Done);
+        var recording = await OrderStepAsync(a => a.TakeBankResultAsync(new BankResultStep(callback, debited, failed)));
+        if (recording.Recorded is { } recorded)
+        {
+            _moves = debited.Number!.Value;
+            _movedWithResult = true;
+            Moved(recorded.Result == BankResult.Success ? debited : failed);
+        }
+        return recording;
     }
 
     /// <summary>Closed unpaid at expiry: the merchant is notified with status CLOSED.</summary>
@@ -591,7 +621,11 @@ public sealed class PaymentCompletionWorkflow
         {
             _firstNotification = FirstNotification.Ended;
             var state = attempt.Delivered ? NotificationState.Delivered : NotificationState.Acknowledged;
-            await NotificationSteps.RecordAsync(new NotificationStatusUpdate(payment.PaymentId, notifyId, state, null), local: true);
+            if (!(attempt.Delivered && _fewerSteps))
+            {
+                // Since FewerSteps a delivered attempt has recorded DELIVERED itself.
+                await NotificationSteps.RecordAsync(new NotificationStatusUpdate(payment.PaymentId, notifyId, state, null), local: true);
+            }
             Status = Status with { Notification = state };
             return;
         }
@@ -673,11 +707,24 @@ public sealed class PaymentCompletionWorkflow
     /// </summary>
     private async Task MoveAsync(PaymentStatus status, PaymentStep step, bool local = true)
     {
-        var move = new StatusMove(
-            Status.PaymentId, status, step, Status.LastError, Status.FundAccount, Status.PointsAccount, Status.Accounting, _localSteps ? ++_moves : null);
+        var move = NextMove(status, step);
+        if (_localSteps)
+        {
+            _moves = move.Number!.Value;
+        }
         await (local ? OrderStepAsync(a => a.MoveStatusAsync(move)) : Workflow.ExecuteActivityAsync((OrderActivities a) => a.MoveStatusAsync(move), StepOptions.OwnRecords));
-        Status = Status with { Status = status, Step = step };
-        Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(status)));
+        Moved(move);
+    }
+
+    /// <summary>The next move of this run, numbered since <see cref="Patches.LocalDatabaseSteps"/>, with the view's states.</summary>
+    private StatusMove NextMove(PaymentStatus status, PaymentStep step) => new(
+        Status.PaymentId, status, step, Status.LastError, Status.FundAccount, Status.PointsAccount, Status.Accounting, _localSteps ? _moves + 1 : null);
+
+    /// <summary>Keeps the query and the search attribute in step with a move the order made.</summary>
+    private void Moved(StatusMove move)
+    {
+        Status = Status with { Status = move.To, Step = move.Step!.Value };
+        Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.PaymentStatus.ValueSet(WireName.Of(move.To)));
     }
 
     /// <summary>Writes step, branch and accounting states to the payment view, which is read from PostgreSQL.</summary>
@@ -709,5 +756,11 @@ public sealed class PaymentCompletionWorkflow
 
         /// <summary>The first notification attempt made here, <c>notify-{paymentId}</c> started only when it failed.</summary>
         public const string FirstNotificationAttempt = "first-notification-attempt";
+
+        /// <summary>
+        /// The signalled bank result recorded and moved by one order step, and a delivered attempt recording DELIVERED itself:
+        /// two local activities and four transactions fewer a paid payment.
+        /// </summary>
+        public const string FewerSteps = "fewer-steps";
     }
 }

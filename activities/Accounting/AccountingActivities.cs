@@ -56,47 +56,34 @@ public sealed class AccountingActivities(NpgsqlDataSource dataSource, ILogger<Ac
     {
         var cancellationToken = ActivityCancellation.Token;
         var voucherId = bankTxnId is null ? Identifiers.VoucherId(paymentId) : Identifiers.LateDebitVoucherId(paymentId, bankTxnId);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = new NpgsqlCommand(
+        // The voucher and its lines in one statement (one round trip, its own transaction, balance checked at its commit);
+        // no line is written when the source has a voucher already.
+        await using var post = dataSource.CreateCommand(
             """
-            INSERT INTO accounting.vouchers (voucher_id, payment_id, bank_txn_id, kind) VALUES (@voucher, @payment, @txn, @kind)
-            ON CONFLICT (payment_id, bank_txn_id) DO NOTHING
-            """,
-            connection,
-            transaction))
+            WITH voucher AS (
+                INSERT INTO accounting.vouchers (voucher_id, payment_id, bank_txn_id, kind) VALUES (@voucher, @payment, @txn, @kind)
+                ON CONFLICT (payment_id, bank_txn_id) DO NOTHING
+                RETURNING voucher_id)
+            INSERT INTO accounting.voucher_lines (voucher_id, line_no, account, debit, credit)
+            SELECT voucher.voucher_id, line.no, line.account, line.debit, line.credit
+            FROM voucher CROSS JOIN unnest(@nos, @accounts, @debits, @credits) AS line (no, account, debit, credit)
+            """);
+        post.Parameters.With("voucher", voucherId).With("payment", paymentId).WithNullable("txn", bankTxnId, NpgsqlDbType.Text)
+            .With("kind", WireName.Of(kind)).With("nos", Enumerable.Range(1, lines.Count).ToArray())
+            .With("accounts", lines.Select(line => line.Account).ToArray()).With("debits", lines.Select(line => line.Debit).ToArray())
+            .With("credits", lines.Select(line => line.Credit).ToArray());
+        if (await post.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            insert.Parameters.With("voucher", voucherId).With("payment", paymentId).WithNullable("txn", bankTxnId, NpgsqlDbType.Text)
-                .With("kind", WireName.Of(kind));
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return await ExistingVoucherAsync(connection, paymentId, bankTxnId, kind, cancellationToken);
-            }
+            return await ExistingVoucherAsync(paymentId, bankTxnId, kind, cancellationToken);
         }
-        var batch = new NpgsqlBatch(connection, transaction);
-        await using (batch)
-        {
-            for (var i = 0; i < lines.Count; i++)
-            {
-                var line = new NpgsqlBatchCommand(
-                    "INSERT INTO accounting.voucher_lines (voucher_id, line_no, account, debit, credit) VALUES (@voucher, @no, @account, @debit, @credit)");
-                line.Parameters.With("voucher", voucherId).With("no", i + 1).With("account", lines[i].Account)
-                    .With("debit", lines[i].Debit).With("credit", lines[i].Credit);
-                batch.BatchCommands.Add(line);
-            }
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Posted {Kind} voucher {VoucherId} for payment {PaymentId}", kind, voucherId, paymentId);
         return voucherId;
     }
 
-    private static async Task<string> ExistingVoucherAsync(
-        NpgsqlConnection connection, string paymentId, string? bankTxnId, VoucherKind kind, CancellationToken cancellationToken)
+    private async Task<string> ExistingVoucherAsync(string paymentId, string? bankTxnId, VoucherKind kind, CancellationToken cancellationToken)
     {
-        await using var select = new NpgsqlCommand(
-            "SELECT voucher_id, kind FROM accounting.vouchers WHERE payment_id = @payment AND bank_txn_id IS NOT DISTINCT FROM @txn", connection);
+        await using var select = dataSource.CreateCommand(
+            "SELECT voucher_id, kind FROM accounting.vouchers WHERE payment_id = @payment AND bank_txn_id IS NOT DISTINCT FROM @txn");
         select.Parameters.With("payment", paymentId).WithNullable("txn", bankTxnId, NpgsqlDbType.Text);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

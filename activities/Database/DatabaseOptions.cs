@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Payments.Activities.Database;
 
@@ -10,4 +11,11 @@ public sealed class DatabaseOptions
 
     [ConfigurationKeyName("Payments")]
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// For what connects seldom (the migrations at start, a readiness probe): unpooled, so it leaves no idle backend
+    /// behind for minutes in a pool nobody uses again. Everything else goes through the host's one pooled data source.
+    /// </summary>
+    public static string Unpooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 }

@@ -14,6 +14,7 @@ public static class PaymentsDatabase
     public static async Task MigrateAsync(string connectionString, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         logger ??= NullLogger.Instance;
+        connectionString = DatabaseOptions.Unpooled(connectionString);
         await using var lockConnection = new NpgsqlConnection(connectionString);
         await lockConnection.OpenAsync(cancellationToken);
         await using (var acquire = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))

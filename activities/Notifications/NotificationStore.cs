@@ -8,11 +8,14 @@ namespace Payments.Activities.Notifications;
 /// <summary>The notification log: the current state per payment and every attempt.</summary>
 public sealed class NotificationStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Records an attempt (a retried activity overwrites its own attempt, same number); the notification becomes known as PENDING.</summary>
+    /// <summary>
+    /// Records an attempt (a retried activity overwrites its own attempt, same number); the notification becomes known as
+    /// PENDING, or becomes DELIVERED when this attempt delivered (a delivered attempt always ends it so: one write, not two).
+    /// </summary>
     public async Task RecordAttemptAsync(string paymentId, string notifyId, NotificationAttemptRecord attempt, CancellationToken cancellationToken = default)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(EnsureNotification(paymentId, notifyId));
+        batch.BatchCommands.Add(attempt.Outcome == NotificationOutcome.Delivered ? Delivered(paymentId, notifyId) : EnsureNotification(paymentId, notifyId));
         var insert = new NpgsqlBatchCommand(
             """
             INSERT INTO notify.attempts (payment_id, number, at, http_status, outcome, error)
@@ -89,6 +92,17 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
         }
         while (await reader.ReadAsync(cancellationToken));
         return new NotificationStatusView(status, notifyId, attempts, nextAttemptAt);
+    }
+
+    private static NpgsqlBatchCommand Delivered(string paymentId, string notifyId)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO notify.notifications (payment_id, notify_id, status) VALUES (@payment, @notify, 'DELIVERED')
+            ON CONFLICT (payment_id) DO UPDATE SET status = 'DELIVERED', next_attempt_at = NULL, updated_at = now()
+            """);
+        command.Parameters.With("payment", paymentId).With("notify", notifyId);
+        return command;
     }
 
     private static NpgsqlBatchCommand EnsureNotification(string paymentId, string notifyId)

@@ -100,6 +100,49 @@ public sealed class OrderActivities(NpgsqlDataSource dataSource, PaymentOrderSto
     [Activity]
     public Task<BankCallbackResult> RecordBankResultAsync(BankCallback result) => orders.RecordBankResultAsync(result, ActivityCancellation.Token);
 
+    /// <summary>
+    /// The bank's result recorded and the move it leads to made, in one statement when the order is still CREATED and holds
+    /// no result or this one (the API's callback recorded it before it signalled): one round trip instead of the
+    /// compare-and-set's three and the move's one. Anything else (a mismatch, another result, a move already made by a
+    /// task run again) goes through <see cref="RecordBankResultAsync"/> and <see cref="MoveStatusAsync"/>, checks included.
+    /// </summary>
+    [Activity]
+    public async Task<BankCallbackResult> TakeBankResultAsync(BankResultStep step)
+    {
+        var callback = step.Callback;
+        var move = callback.Result == BankResult.Success ? step.Debited : step.Failed;
+        await using var command = dataSource.CreateCommand(
+            $"""
+            UPDATE orders.payments
+            SET bank_txn_id = @txn, bank_result = @result, paid_at = coalesce(paid_at, @paid_at, now()),
+                status = @to, {ProgressColumns}, last_error = @last_error, workflow_moves = @number, updated_at = now()
+            WHERE payment_id = @id AND status = 'CREATED' AND amount = @amount AND currency = @currency
+              AND workflow_moves < @number AND (bank_txn_id IS NULL OR (bank_txn_id = @txn AND bank_result = @result))
+            RETURNING bank_txn_id, bank_result, paid_at
+            """);
+        BindProgress(command.Parameters, ProgressOf(move)).With("to", WireName.Of(move.To)).With("txn", callback.BankTxnId)
+            .With("result", WireName.Of(callback.Result)).With("amount", callback.Amount).With("currency", callback.Currency)
+            .WithNullable("paid_at", callback.PaidAt is { } paidAt ? Timestamps.ToMicroseconds(paidAt) : (DateTimeOffset?)null, NpgsqlTypes.NpgsqlDbType.TimestampTz)
+            .WithNullable("last_error", move.LastError, NpgsqlTypes.NpgsqlDbType.Text).With("number", move.Number ?? 0);
+        await using (var reader = await command.ExecuteReaderAsync(ActivityCancellation.Token))
+        {
+            if (await reader.ReadAsync(ActivityCancellation.Token))
+            {
+                var recorded = new RecordedBankResult(
+                    reader.GetString("bank_txn_id"), reader.GetWire<BankResult>("bank_result"), reader.GetNullableTimestamp("paid_at"));
+                logger.LogInformation(
+                    "Payment {PaymentId}: bank {Result} {BankTxnId} taken, moved CREATED → {To}", callback.PaymentId, callback.Result, callback.BankTxnId, move.To);
+                return new BankCallbackResult(BankCallbackOutcome.Recorded, recorded, Status: move.To);
+            }
+        }
+        var recording = await orders.RecordBankResultAsync(callback, ActivityCancellation.Token);
+        if (recording.Recorded is { } held)
+        {
+            await MoveStatusAsync(held.Result == BankResult.Success ? step.Debited : step.Failed);
+        }
+        return recording;
+    }
+
     /// <summary>CREATED → CLOSED at expiry, by the compare-and-set on "no bank result recorded yet"; a result recorded first wins.</summary>
     [Activity]
     public async Task<CloseOutcome> CloseUnpaidAsync(string paymentId)

@@ -41,6 +41,12 @@ public sealed record StatusMove(
 /// <remarks><paramref name="PaidAt"/> is null only on orders recorded before revision 2 from a callback without one.</remarks>
 public sealed record RecordedBankResult(string BankTxnId, BankResult Result, DateTimeOffset? PaidAt);
 
+/// <summary>
+/// The bank's result for the order, with the move each result leads to: <paramref name="Debited"/> (to PROCESSING) for a
+/// SUCCESS, <paramref name="Failed"/> (to FAILED) for a FAILED; both carry the same move number, since one of them is made.
+/// </summary>
+public sealed record BankResultStep(BankCallback Callback, StatusMove Debited, StatusMove Failed);
+
 /// <summary>How the workflow's close at expiry went: closed, or a bank result was recorded first (the row decided).</summary>
 public sealed record CloseOutcome(bool Closed, RecordedBankResult? Recorded);
 

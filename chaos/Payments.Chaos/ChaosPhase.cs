@@ -1,6 +1,8 @@
 using System.Net;
 using Npgsql;
 using Payments.Harness;
+using Temporalio.Client;
+using Temporalio.Exceptions;
 
 namespace Payments.Chaos;
 
@@ -18,6 +20,7 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
     private readonly Dictionary<string, string> _keys = [];
     private readonly Dictionary<string, string> _notifyUrls = [];
     private readonly HashSet<(string Kind, string Id)> _unfrozen = [];
+    private (string Address, TemporalClient Client)? _temporal;
 
     public async Task<IReadOnlyList<Check>> RunAsync(int payments, CancellationToken cancellationToken)
     {
@@ -81,8 +84,8 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
         var settled = await WaitFinalAsync(cancellationToken);
         await operating.CancelAsync();
         await operatorRun;
-        log($"{target.Name}: {(settled ? "all payments final" : "NOT all payments final")}; idle for {settings.SettleTime.TotalSeconds:0} s before the resource checks");
-        await Task.Delay(settings.SettleTime, cancellationToken);
+        log($"{target.Name}: {(settled ? "all payments final, no workflow running" : "NOT all payments final")}; idle for {ChaosSettings.SettleTime.TotalSeconds:0} s before the resource checks");
+        await Task.Delay(ChaosSettings.SettleTime, cancellationToken);
         _seen.SettledRss = Memory();
         return await Invariants.CheckAsync(target, _seen, merchant, bank, settings, cancellationToken);
     }
@@ -181,10 +184,11 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
 
     /// <summary>
     /// What reaching a platform that the run is restarting throws: its database gone, its pid file missing or half
-    /// written, its API down or answering 503 past the client's patience.
+    /// written, its API down or answering 503 past the client's patience, its Temporal server out of reach.
     /// </summary>
     private static bool Restarting(Exception e) =>
-        e is NpgsqlException or IOException or FormatException or ArgumentOutOfRangeException or InvalidOperationException or HttpRequestException;
+        e is NpgsqlException or IOException or FormatException or ArgumentOutOfRangeException or InvalidOperationException or HttpRequestException
+            or RpcException;
 
     private async Task DecideAsync(PlatformClient client, string paymentId, string? lastError, CancellationToken cancellationToken)
     {
@@ -228,7 +232,8 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
 
     /// <summary>
     /// Until every payment is final — PAID or REFUNDED with its voucher posted, or CLOSED — its notification delivered or
-    /// given up, and every late debit's refund ended.
+    /// given up, every late debit's refund ended, and no workflow running: the run is over when its work is, so the
+    /// resource checks' wait starts from there.
     /// </summary>
     private async Task<bool> WaitFinalAsync(CancellationToken cancellationToken)
     {
@@ -246,7 +251,7 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
                                        AND n.status IN ('DELIVERED', 'GAVE_UP')))
                          + (SELECT count(*) FROM orders.bank_exceptions WHERE refund_status = 'PENDING')
                     """, connection);
-                if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
+                if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0 && !await AnyWorkflowRunningAsync(cancellationToken))
                 {
                     return true;
                 }
@@ -256,6 +261,21 @@ internal sealed class ChaosPhase(Target target, ChaosSettings settings, Loopback
                 // Restarting: ask again.
             }
             await Task.Delay(Poll, cancellationToken);
+        }
+        return false;
+    }
+
+    private async Task<bool> AnyWorkflowRunningAsync(CancellationToken cancellationToken)
+    {
+        // One client per server address: the embedded platform's server moves when the platform restarts.
+        var address = target.TemporalAddress();
+        if (_temporal?.Address != address)
+        {
+            _temporal = (address, await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(address)));
+        }
+        await foreach (var _ in _temporal.Value.Client.ListWorkflowsAsync("ExecutionStatus = 'Running'").WithCancellation(cancellationToken))
+        {
+            return true;
         }
         return false;
     }

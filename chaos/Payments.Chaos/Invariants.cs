@@ -157,15 +157,15 @@ internal static class Invariants
         }
         Add("no workflow running that should not be (every payment is final)", running, "none running");
 
-        var waited = $"{settings.SettleTime.TotalSeconds:0} s after the run{(settings.Ci ? " (CI: shortened from 60 s)" : "")}";
+        var waited = $"{ChaosSettings.SettleTime.TotalSeconds:0} s after the run";
         Add($"{waited}: RSS at most 1.25 × its idle level (idle: after a warm-up of a few payments)",
             seen.SettledRss.Where(p => p.Value > seen.IdleRss.GetValueOrDefault(p.Key) * 1.25)
                 .Select(p => $"{p.Key} {p.Value / 1048576.0:0} MiB, idle {seen.IdleRss.GetValueOrDefault(p.Key) / 1048576.0:0} MiB").ToList(),
             string.Join(", ", seen.SettledRss.Select(p => $"{p.Key} {p.Value / 1048576.0:0} MiB (idle {seen.IdleRss.GetValueOrDefault(p.Key) / 1048576.0:0})")));
-        var backends = (long)(await RowsAsync(connection,
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", cancellationToken))[0][0];
+        var backends = await Backend.ListAsync(connection, cancellationToken);
+        var held = $"{backends.Count} backends ({Backend.PerApplication(backends)})";
         Add($"{waited}: PostgreSQL backends at most the pool's minimum ({ChaosSettings.PoolMinimum}) + 5",
-            backends > ChaosSettings.PoolMinimum + 5 ? [$"{backends} backends"] : [], $"{backends} backends");
+            backends.Count > ChaosSettings.PoolMinimum + 5 ? [$"{held}: {string.Join("; ", backends)}"] : [], held);
         return checks;
     }
 

@@ -3,7 +3,7 @@ using Payments.Chaos;
 
 var payments = new Option<int>("--payments") { Description = "Payments in all, half on each platform (default 300).", DefaultValueFactory = _ => 300 };
 var kills = new Option<int?>("--kills") { Description = "Kills of each kind (default: one per 300 payments, at least one)." };
-var ci = new Option<bool>("--ci") { Description = "CI's run: waits 40 s instead of 60 s before the resource checks." };
+var ci = new Option<bool>("--ci") { Description = "CI's run: waits 3 minutes rather than 10 for the payments to end." };
 
 var root = new RootCommand("Chaos run: payments in flight while workers, the platform and PostgreSQL are killed, merchants misbehave and parties are frozen; then every invariant.")
 {

@@ -106,9 +106,10 @@ internal sealed partial class ApiProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _ = Kill(_process.Id, SigTerm);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
         }
+        // Also when it had exited already: the wait drains what it wrote, which a refused start's message is in.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
     }
 
     /// <summary>SIGKILL: the process dies at once, as in a power cut; what it started is left behind as it was.</summary>

@@ -112,7 +112,7 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
         await _environment.RunAsync(() => Activities.AttemptNotificationAsync(second));
 
         var status = await fixture.Get<NotificationStore>().GetAsync(request.PaymentId);
-        Assert.Equal((NotificationState.Pending, request.NotifyId), (status.Status, status.NotifyId));
+        Assert.Equal((NotificationState.Delivered, request.NotifyId), (status.Status, status.NotifyId));
         Assert.Equal([NotificationOutcome.HttpError, NotificationOutcome.Delivered], status.Attempts.Select(a => a.Outcome));
         Assert.Equal([AttemptAt, AttemptAt.AddMinutes(4)], status.Attempts.Select(a => a.At));
         Assert.Single(_merchant.Received.Select(r => r.Headers[NotificationHeaders.NotifyId]).Distinct());
@@ -130,6 +130,20 @@ public sealed class NotificationAttempt_Specs(ParticipantsFixture fixture) : ICl
         Assert.Equal(2, _merchant.Received.Count);
         Assert.Equal(2L, await fixture.ScalarAsync("SELECT count(*) FROM notify.sends WHERE payment_id = @payment", ("payment", request.PaymentId)));
         Assert.Single((await fixture.Get<NotificationStore>().GetAsync(request.PaymentId)).Attempts);
+    }
+
+    [Fact]
+    public async Task Attempt_DeliveredAfterAPendingSlot_DeliveredWithNoNextAttempt()
+    {
+        var (failing, _) = await NewRequestAsync("/server-error");
+        await _environment.RunAsync(() => Activities.AttemptNotificationAsync(failing));
+        await _environment.RunAsync(() => Activities.RecordNotificationOutcomeAsync(
+            new NotificationStatusUpdate(failing.PaymentId, failing.NotifyId, NotificationState.Pending, AttemptAt.AddMinutes(4))));
+
+        await _environment.RunAsync(() => Activities.AttemptNotificationAsync(failing with { Number = 2, NotifyUrl = _merchant.Url("/success").ToString() }));
+
+        var status = await fixture.Get<NotificationStore>().GetAsync(failing.PaymentId);
+        Assert.Equal((NotificationState.Delivered, null, 2), (status.Status, status.NextAttemptAt, status.Attempts.Count));
     }
 
     [Fact]

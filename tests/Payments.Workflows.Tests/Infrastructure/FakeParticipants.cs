@@ -216,6 +216,17 @@ internal sealed class FakeParticipants
         }
     }
 
+    [Activity("TakeBankResult")]
+    public async Task<BankCallbackResult> TakeBankResult(BankResultStep step)
+    {
+        var recording = RecordBankResult(step.Callback);
+        if (recording.Recorded is { } recorded)
+        {
+            await MoveStatus(recorded.Result == BankResult.Success ? step.Debited : step.Failed);
+        }
+        return recording;
+    }
+
     [Activity("CloseUnpaid")]
     public CloseOutcome CloseUnpaid(string paymentId)
     {
@@ -308,9 +319,13 @@ internal sealed class FakeParticipants
         {
             await _heldAttemptRelease.Task;
         }
-        return request.Number <= FailedNotificationAttempts
-            ? new NotificationAttemptRecord(request.Number, request.At, 500, NotificationOutcome.HttpError, "HTTP 500: busy")
-            : new NotificationAttemptRecord(request.Number, request.At, 200, NotificationOutcome.Delivered, null);
+        if (request.Number <= FailedNotificationAttempts)
+        {
+            return new NotificationAttemptRecord(request.Number, request.At, 500, NotificationOutcome.HttpError, "HTTP 500: busy");
+        }
+        // As the real attempt does: a delivered attempt records DELIVERED itself.
+        NotificationRecords.Enqueue(new NotificationStatusUpdate(request.PaymentId, request.NotifyId, NotificationState.Delivered, null));
+        return new NotificationAttemptRecord(request.Number, request.At, 200, NotificationOutcome.Delivered, null);
     }
 
     [Activity("RecordNotificationOutcome")]
