@@ -114,13 +114,16 @@ internal static class EndToEndRun
         var openIds = await CreateAsync(client, shops, merchant, "o", settings.OpenLoopPayments, settings.Concurrency, () => preparing.Increment(1), cancellationToken);
         var arriving = progress.AddTask($"Open loop: callbacks at {rate:0.0}/s", maxValue: settings.OpenLoopPayments);
         var openSent = new DateTimeOffset[openIds.Count];
+        var openAnswered = new DateTimeOffset[openIds.Count];
         var openAwaiting = Completions.AwaitAsync(openIds, merchant, database, _ => { }, Patience, cancellationToken);
         await Measures.OpenLoopAsync(openIds, rate, async (paymentId, index) =>
         {
             openSent[index] = DateTimeOffset.UtcNow;
             await client.SendCallbackAsync(paymentId, $"B-{paymentId}", Amount, cancellationToken: cancellationToken);
+            openAnswered[index] = DateTimeOffset.UtcNow;
         }, () => arriving.Increment(1), cancellationToken);
         var openLoop = await openAwaiting;
+        var openAnsweredAt = openIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => openAnswered[p.index]);
 
         var tasks = await TasksPerPaymentAsync(platform.TemporalAddress, burstIds.Take(HistorySample));
         var figures = processes.ToDictionary(p => p.Key, p => Figures(p.Key, p.Value()));
@@ -165,6 +168,9 @@ internal static class EndToEndRun
             rate,
             Latencies.Of(Since(openIds, openSent, openLoop, c => c.PaidAt)),
             Latencies.Of(Since(openIds, openSent, openLoop, c => c.ReceivedAt)),
+            Latencies.Of(openIds.Select((_, index) => openAnswered[index] - openSent[index])),
+            Latencies.Of(openLoop.Select(c => c.ProcessingAt - openAnsweredAt[c.PaymentId])),
+            Latencies.Of(openLoop.Select(c => c.PaidAt - c.ProcessingAt)),
             figures.Select(f => new ProcessRow(f.Key, cpuPerPayment[f.Key], f.Value.CpuSeconds, f.Value.PeakRssBytes / 1048576.0)).ToList(),
             (transactionsAfter - transactionsBefore) / (double)settings.Payments,
             tasks.WorkflowTasks,

@@ -23,6 +23,9 @@ public sealed record Report(
     double OpenLoopArrivalsPerSecond,
     Latencies OpenLoopCallbackToPaidMs,
     Latencies OpenLoopCallbackToReceiptMs,
+    Latencies OpenLoopCallbackAnsweredMs,
+    Latencies OpenLoopAnsweredToProcessingMs,
+    Latencies OpenLoopProcessingToPaidMs,
     IReadOnlyList<ProcessRow> Processes,
     double DatabaseTransactionsPerPayment,
     double WorkflowTasksPerPayment,
@@ -51,6 +54,10 @@ public sealed record Report(
         figures.AddRow("Burst: callback → merchant receipt p50 / p95 / p99 (ms)", $"{BurstCallbackToReceiptMs}", $"{BaselineStartToReceiptMs}");
         figures.AddRow($"Open loop at {OpenLoopArrivalsPerSecond:0.0}/s ({OpenLoopPayments}): callback → PAID p50 / p95 / p99 (ms)", $"{OpenLoopCallbackToPaidMs}", "");
         figures.AddRow("Open loop: callback → merchant receipt p50 / p95 / p99 (ms)", $"{OpenLoopCallbackToReceiptMs}", "");
+        // Where the open loop's callback → PAID goes: the API's answer (the signal accepted), the worker's first step, the rest.
+        figures.AddRow("Open loop: callback → answered 200 (signal accepted) p50 / p95 / p99 (ms)", $"{OpenLoopCallbackAnsweredMs}", "");
+        figures.AddRow("Open loop: answered → PROCESSING (first step) p50 / p95 / p99 (ms)", $"{OpenLoopAnsweredToProcessingMs}", "");
+        figures.AddRow("Open loop: PROCESSING → PAID p50 / p95 / p99 (ms)", $"{OpenLoopProcessingToPaidMs}", "");
         figures.AddRow("Database transactions per payment", $"{DatabaseTransactionsPerPayment:0.0}", $"{BaselineDatabaseTransactionsPerPayment:0.0}");
         figures.AddRow("Workflow tasks / activity tasks per payment", $"{WorkflowTasksPerPayment:0.0} / {ActivityTasksPerPayment:0.0}", "");
         figures.AddRow("CPU per payment: PostgreSQL (ms)", $"{Processes.Single(p => p.Process == "PostgreSQL").CpuMsPerPayment:0.0}", $"{BaselinePostgresCpuMsPerPayment:0.0}");
