@@ -97,7 +97,10 @@ public sealed class Durability_Specs : IDisposable
         var restarted = await TemporalClient.ConnectAsync(new($"127.0.0.1:{port}"));
         using var newWorker = new TemporalWorker(restarted, new TemporalWorkerOptions(queue).AddWorkflow<GateWorkflow>().AddAllActivities(new GateActivities(hang: false)));
         var result = await newWorker.ExecuteAsync(() => restarted.GetWorkflowHandle(id).GetResultAsync<string>());
-        Assert.Equal("passed on attempt 2", result);
+        // Retried, not lost: attempt 2 or later (the first worker, alive until its shutdown, may take attempt 2 and give it up).
+        Assert.StartsWith("passed on attempt ", result, StringComparison.Ordinal);
+        var attempt = int.Parse(result["passed on attempt ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(attempt >= 2, result);
         restartedServer.Kill();
     }
 
