@@ -10,8 +10,8 @@ namespace Payments.Workflows.Tests;
 public sealed class WorkerCrash_Specs(WorkflowEnvironmentFixture fixture)
 {
     // A new worker process's start, the dead worker's sticky queue timing out and the voucher's backoff (up to 32 s by
-    // then) add up: ~40 s on a quiet machine, past 90 s beside the other test projects in CI.
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+    // then) add up: ~15 s when this test runs alone, but close to 4 minutes when the whole suite runs (not yet explained).
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
     private readonly PaymentsWorld _world = fixture.World;
 
     [Fact]

@@ -69,7 +69,16 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     /// <summary>Waits for a worker that stops on its own (a start-up error); true when it did within <paramref name="timeout"/>.</summary>
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            return false;
+        }
+        // The timed wait does not wait for the output's last lines, which a refused start's message is in; this one does.
+        _process.WaitForExit();
+        return true;
+    }
 
     public void Dispose()
     {
