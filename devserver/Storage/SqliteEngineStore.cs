@@ -17,11 +17,13 @@ internal sealed class SqliteEngineStore : IEngineStore
     private readonly Channel<(Action<SqliteTransaction> Write, TaskCompletionSource Done)> _queue = Channel.CreateUnbounded<(Action<SqliteTransaction>, TaskCompletionSource)>();
     private readonly Task _writer;
     private readonly ILogger _logger;
+    private readonly RunWrites _runWrites;
 
     private SqliteEngineStore(SqliteConnection connection, ILogger logger)
     {
         _connection = connection;
         _logger = logger;
+        _runWrites = new RunWrites(connection);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -50,25 +52,7 @@ internal sealed class SqliteEngineStore : IEngineStore
     {
         foreach (var run in runs)
         {
-            using var upsert = Command(tx, """
-                INSERT INTO runs (run_id, namespace, workflow_id, state) VALUES ($run, $ns, $wf, $state)
-                ON CONFLICT (run_id) DO UPDATE SET state = excluded.state
-                """);
-            upsert.Parameters.AddWithValue("$run", run.RunId);
-            upsert.Parameters.AddWithValue("$ns", run.Namespace);
-            upsert.Parameters.AddWithValue("$wf", run.WorkflowId);
-            upsert.Parameters.AddWithValue("$state", run.State);
-            upsert.ExecuteNonQuery();
-            using var insert = Command(tx, "INSERT OR REPLACE INTO events (run_id, event_index, data) VALUES ($run, $index, $data)");
-            var index = insert.Parameters.Add("$index", SqliteType.Integer);
-            var data = insert.Parameters.Add("$data", SqliteType.Blob);
-            insert.Parameters.AddWithValue("$run", run.RunId);
-            for (var offset = 0; offset < run.NewEvents.Count; offset++)
-            {
-                index.Value = run.FirstNewEventIndex + offset;
-                data.Value = run.NewEvents[offset];
-                insert.ExecuteNonQuery();
-            }
+            _runWrites.Write(tx, run);
         }
     });
 
@@ -202,6 +186,8 @@ internal sealed class SqliteEngineStore : IEngineStore
         var batch = new List<(Action<SqliteTransaction> Write, TaskCompletionSource Done)>();
         while (await _queue.Reader.WaitToReadAsync())
         {
+            // Behind the work already queued on the thread pool (the calls whose changes come next): more changes per commit.
+            await Task.Yield();
             while (_queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
@@ -236,6 +222,65 @@ internal sealed class SqliteEngineStore : IEngineStore
     {
         _queue.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
+        _runWrites.Dispose();
         _connection.Dispose();
+    }
+
+    /// <summary>
+    /// The two statements every change writes, prepared once and kept for the connection's life (used on the writer
+    /// thread only): a new command per write had SQLite parse and plan its SQL again each time.
+    /// </summary>
+    private sealed class RunWrites : IDisposable
+    {
+        private readonly SqliteCommand _upsert;
+        private readonly SqliteParameter _upsertRunId;
+        private readonly SqliteParameter _namespace;
+        private readonly SqliteParameter _workflowId;
+        private readonly SqliteParameter _state;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteParameter _insertRunId;
+        private readonly SqliteParameter _eventIndex;
+        private readonly SqliteParameter _eventData;
+
+        public RunWrites(SqliteConnection connection)
+        {
+            _upsert = new SqliteCommand("""
+                INSERT INTO runs (run_id, namespace, workflow_id, state) VALUES ($run, $ns, $wf, $state)
+                ON CONFLICT (run_id) DO UPDATE SET state = excluded.state
+                """, connection);
+            _upsertRunId = _upsert.Parameters.Add("$run", SqliteType.Text);
+            _namespace = _upsert.Parameters.Add("$ns", SqliteType.Text);
+            _workflowId = _upsert.Parameters.Add("$wf", SqliteType.Text);
+            _state = _upsert.Parameters.Add("$state", SqliteType.Blob);
+            _insert = new SqliteCommand("INSERT OR REPLACE INTO events (run_id, event_index, data) VALUES ($run, $index, $data)", connection);
+            _insertRunId = _insert.Parameters.Add("$run", SqliteType.Text);
+            _eventIndex = _insert.Parameters.Add("$index", SqliteType.Integer);
+            _eventData = _insert.Parameters.Add("$data", SqliteType.Blob);
+        }
+
+        /// <summary>The run's state and its new events, in the writer's open transaction.</summary>
+        public void Write(SqliteTransaction tx, RunSnapshot run)
+        {
+            _upsert.Transaction = tx;
+            _upsertRunId.Value = run.RunId;
+            _namespace.Value = run.Namespace;
+            _workflowId.Value = run.WorkflowId;
+            _state.Value = run.State;
+            _upsert.ExecuteNonQuery();
+            _insert.Transaction = tx;
+            _insertRunId.Value = run.RunId;
+            for (var offset = 0; offset < run.NewEvents.Count; offset++)
+            {
+                _eventIndex.Value = run.FirstNewEventIndex + offset;
+                _eventData.Value = run.NewEvents[offset];
+                _insert.ExecuteNonQuery();
+            }
+        }
+
+        public void Dispose()
+        {
+            _upsert.Dispose();
+            _insert.Dispose();
+        }
     }
 }
