@@ -186,8 +186,6 @@ internal sealed class SqliteEngineStore : IEngineStore
         var batch = new List<(Action<SqliteTransaction> Write, TaskCompletionSource Done)>();
         while (await _queue.Reader.WaitToReadAsync())
         {
-            // Behind the work already queued on the thread pool (the calls whose changes come next): more changes per commit.
-            await Task.Yield();
             while (_queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
