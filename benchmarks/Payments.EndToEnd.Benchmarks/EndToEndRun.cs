@@ -97,6 +97,7 @@ internal static class EndToEndRun
         var creationLatencies = new List<TimeSpan>();
         var burstIds = await CreateAsync(client, shops, merchant, "b", settings.Payments, settings.Concurrency, () => creating.Increment(1), cancellationToken, creationLatencies);
         var creationSeconds = creationClock.Elapsed.TotalSeconds;
+        var cpuCreated = processes.ToDictionary(p => p.Key, p => Figures(p.Key, p.Value()).CpuSeconds);
         var paying = progress.AddTask($"Burst: {settings.Payments} signed callbacks", maxValue: settings.Payments);
         var completing = progress.AddTask("Burst: completed (PAID, voucher, merchant notified)", maxValue: settings.Payments);
         var burstSent = new DateTimeOffset[settings.Payments];
@@ -188,7 +189,8 @@ internal static class EndToEndRun
                 (phases[c.PaymentId].TriesAt - c.ProcessingAt).TotalMilliseconds,
                 (phases[c.PaymentId].ConfirmsAt - phases[c.PaymentId].TriesAt).TotalMilliseconds,
                 (c.PaidAt - phases[c.PaymentId].ConfirmsAt).TotalMilliseconds)).ToList(),
-            figures.Select(f => new ProcessRow(f.Key, cpuPerPayment[f.Key], f.Value.CpuSeconds, f.Value.PeakRssBytes / 1048576.0)).ToList(),
+            figures.Select(f => new ProcessRow(
+                f.Key, cpuPerPayment[f.Key], (cpuCreated[f.Key] - cpuBefore[f.Key]) / settings.Payments * 1000, f.Value.CpuSeconds, f.Value.PeakRssBytes / 1048576.0)).ToList(),
             (transactionsAfter - transactionsBefore) / (double)settings.Payments,
             tasks.WorkflowTasks,
             tasks.ActivityTasks,
