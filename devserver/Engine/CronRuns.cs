@@ -82,9 +82,9 @@ internal sealed class CronRuns(TemporalEngine engine)
                 ?? throw TemporalErrors.InvalidArgument($"Invalid CronSchedule {cron}: it never matches.");
             return next.Nominal - now;
         }
-        catch (FormatException e)
+        catch (FormatException invalid)
         {
-            throw TemporalErrors.InvalidArgument($"Invalid CronSchedule {cron}: {e.Message}.");
+            throw TemporalErrors.InvalidArgument($"Invalid CronSchedule {cron}: {invalid.Message}.");
         }
     }
 }

@@ -151,9 +151,9 @@ internal sealed class CompiledSpec
         }
         // FNV-1a over the nominal time: stable across processes, unlike string.GetHashCode.
         var hash = 2166136261u;
-        foreach (var b in BitConverter.GetBytes(nominal.Ticks))
+        foreach (var tickByte in BitConverter.GetBytes(nominal.Ticks))
         {
-            hash = (hash ^ b) * 16777619u;
+            hash = (hash ^ tickByte) * 16777619u;
         }
         return TimeSpan.FromMilliseconds(hash % milliseconds);
     }

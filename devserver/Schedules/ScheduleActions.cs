@@ -126,7 +126,7 @@ internal sealed class ScheduleActions
                     });
                 }
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            catch (RpcException notFound) when (notFound.StatusCode == StatusCode.NotFound)
             {
                 // Already closed: its close notification is on its way.
             }
@@ -171,13 +171,13 @@ internal sealed class ScheduleActions
         {
             started = await _engine.Lifecycle.StartAsync(request);
         }
-        catch (RpcException e)
+        catch (RpcException refused)
         {
             if (!record.Info.RunningWorkflows.Any(running => running.WorkflowId == workflowId))
             {
                 _registry.UntrackRunning(record, workflowId);
             }
-            _logger.LogWarning("Schedule {ScheduleId} could not start workflow {WorkflowId}: {Reason}", record.ScheduleId, workflowId, e.Status.Detail);
+            _logger.LogWarning("Schedule {ScheduleId} could not start workflow {WorkflowId}: {Reason}", record.ScheduleId, workflowId, refused.Status.Detail);
             return;
         }
         var execution = new WorkflowExecution { WorkflowId = workflowId, RunId = started.RunId };
@@ -290,9 +290,9 @@ internal sealed class ScheduleActions
                     _registry.Gate.Release();
                 }
             }
-            catch (Exception e)
+            catch (Exception error)
             {
-                _logger.LogError(e, "Schedule work failed");
+                _logger.LogError(error, "Schedule work failed");
             }
             finally
             {

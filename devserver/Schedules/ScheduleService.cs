@@ -208,9 +208,9 @@ internal sealed class ScheduleService
         {
             stored.Spec = CompiledSpec.Canonicalize(schedule.Spec ?? new ScheduleSpec());
         }
-        catch (FormatException e)
+        catch (FormatException invalid)
         {
-            throw TemporalErrors.InvalidArgument($"Invalid schedule spec: {e.Message}");
+            throw TemporalErrors.InvalidArgument($"Invalid schedule spec: {invalid.Message}");
         }
         record.Schedule = stored;
         record.Spec = CompiledSpec.Compile(stored.Spec);

@@ -21,7 +21,8 @@ internal static class Histories
     public const string RecordVariable = "PAYMENTS_RECORD_HISTORIES";
     public const string Folder = "Histories";
 
-    public static readonly WorkflowReplayerOptions ReplayerOptions = new WorkflowReplayerOptions { DataConverter = PaymentsTemporal.DataConverter }
+    // A replay checks determinism, not speed: a cold replay beside the whole project outlived the 2 s deadlock detection.
+    public static readonly WorkflowReplayerOptions ReplayerOptions = new WorkflowReplayerOptions { DataConverter = PaymentsTemporal.DataConverter, DebugMode = true }
         .AddWorkflow<PaymentCompletionWorkflow>()
         .AddWorkflow<MerchantNotificationWorkflow>()
         .AddWorkflow<LateDebitRefundWorkflow>();
