@@ -51,7 +51,8 @@ public static class PaymentsWorkerRegistration
             .AddWorkflow<MerchantNotificationWorkflow>()
             .AddWorkflow<LateDebitRefundWorkflow>()
             .AddWorkflow<LedgerReconciliationWorkflow>()
-            .AddScopedActivities<NotificationSettingsActivities>();
+            .AddScopedActivities<NotificationSettingsActivities>()
+            .AddScopedActivities<CompletionStartActivities>();
         foreach (var activities in ParticipantsServiceCollectionExtensions.ActivityTypes)
         {
             worker.AddScopedActivities(activities);

@@ -38,6 +38,8 @@ public sealed class PaymentCompletionWorkflow
     private bool _firstAttemptHere;
     private bool _fewerSteps;
     private bool _movedWithResult;
+    private bool _settingsWithLoad;
+    private NotificationSettings? _notificationSettings;
     private FirstNotification _firstNotification;
     private bool _notificationRetryRequested;
     private bool _notificationAcknowledged;
@@ -163,7 +165,8 @@ public sealed class PaymentCompletionWorkflow
         _localFailedMove = _localSteps && Workflow.Patched(Patches.LocalFailedMove);
         _firstAttemptHere = _localFailedMove && Workflow.Patched(Patches.FirstNotificationAttempt);
         _fewerSteps = _firstAttemptHere && Workflow.Patched(Patches.FewerSteps);
-        var payment = await OrderStepAsync(a => a.LoadPaymentAsync(input.PaymentId));
+        _settingsWithLoad = _fewerSteps && Workflow.Patched(Patches.SettingsWithLoad);
+        var payment = await LoadAsync(input.PaymentId);
         Workflow.UpsertTypedSearchAttributes(PaymentsTemporal.MerchantId.ValueSet(payment.MerchantId));
         var bankResult = input.Result;
         if (bankResult is null && (_localSteps || Workflow.Patched(Patches.StartAtCreation)))
@@ -216,6 +219,22 @@ public sealed class PaymentCompletionWorkflow
             Status = Status with { Round = Status.Round + 1, LastError = null };
             await MoveAsync(PaymentStatus.Processing, PaymentStep.Trying);
         }
+    }
+
+    /// <summary>
+    /// The order's facts; since <see cref="Patches.SettingsWithLoad"/> with the notification schedule in the same local
+    /// activity, kept for the notification (before, a local activity of its own read it after the payment's end).
+    /// </summary>
+    private async Task<PaymentFacts> LoadAsync(string paymentId)
+    {
+        if (!_settingsWithLoad)
+        {
+            return await OrderStepAsync(a => a.LoadPaymentAsync(paymentId));
+        }
+        var start = await Workflow.ExecuteLocalActivityAsync(
+            (CompletionStartActivities a) => a.LoadCompletionStartAsync(paymentId), StepOptions.LocalOwnRecords);
+        _notificationSettings = start.NotificationSettings;
+        return start.Payment;
     }
 
     /// <summary>
@@ -605,7 +624,7 @@ public sealed class PaymentCompletionWorkflow
             return;
         }
         Status = Status with { Notification = NotificationState.Pending };
-        var settings = await NotificationSteps.SettingsAsync(local: true);
+        var settings = _notificationSettings ?? await NotificationSteps.SettingsAsync(local: true);
         if (settings.Schedule is not [var firstDelay, ..] || firstDelay > TimeSpan.Zero)
         {
             // A schedule whose first attempt waits: the notification workflow keeps that wait.
@@ -762,5 +781,11 @@ public sealed class PaymentCompletionWorkflow
         /// two local activities and four transactions fewer a paid payment.
         /// </summary>
         public const string FewerSteps = "fewer-steps";
+
+        /// <summary>
+        /// The notification schedule read with the order's facts by the first local activity, not by one of its own after the
+        /// payment's end: a local activity fewer a payment, and none between PAID and the first notification attempt.
+        /// </summary>
+        public const string SettingsWithLoad = "settings-with-load";
     }
 }

@@ -53,6 +53,31 @@ internal static class Completions
         }
     }
 
+    /// <summary>
+    /// When each payment's TCC phases began, from the barrier rows (<c>created_at</c> is the transaction's start): the later
+    /// of its two tries, the later of its two confirms, in round 1. Splits PROCESSING → PAID into the worker's local steps.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, (DateTimeOffset TriesAt, DateTimeOffset ConfirmsAt)>> TccPhasesAsync(
+        IReadOnlyList<string> paymentIds, NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            """
+            SELECT split_part(b.gid, ':', 1), max(b.created_at) FILTER (WHERE b.op = 'try'), max(b.created_at) FILTER (WHERE b.op = 'confirm')
+            FROM (SELECT gid, op, created_at FROM funds.barrier UNION ALL SELECT gid, op, created_at FROM points.barrier) b
+            WHERE b.gid = ANY($1)
+            GROUP BY b.gid
+            HAVING bool_or(b.op = 'try') AND bool_or(b.op = 'confirm')
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = paymentIds.Select(id => $"{id}:1").ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var phases = new Dictionary<string, (DateTimeOffset, DateTimeOffset)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            phases[reader.GetString(0)] = (reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2));
+        }
+        return phases;
+    }
+
     private static async Task<List<Completion>> ReadAsync(IReadOnlyList<string> paymentIds, LoopbackMerchant merchant, NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(

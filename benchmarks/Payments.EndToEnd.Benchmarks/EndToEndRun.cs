@@ -21,6 +21,7 @@ internal static class EndToEndRun
     private const long Amount = 10_000;
     private const int WarmUp = 40;
     private const int HistorySample = 20;
+    private const int SlowestShown = 3;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(15);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -96,6 +97,7 @@ internal static class EndToEndRun
         var creationLatencies = new List<TimeSpan>();
         var burstIds = await CreateAsync(client, shops, merchant, "b", settings.Payments, settings.Concurrency, () => creating.Increment(1), cancellationToken, creationLatencies);
         var creationSeconds = creationClock.Elapsed.TotalSeconds;
+        var cpuCreated = processes.ToDictionary(p => p.Key, p => Figures(p.Key, p.Value()).CpuSeconds);
         var paying = progress.AddTask($"Burst: {settings.Payments} signed callbacks", maxValue: settings.Payments);
         var completing = progress.AddTask("Burst: completed (PAID, voucher, merchant notified)", maxValue: settings.Payments);
         var burstSent = new DateTimeOffset[settings.Payments];
@@ -115,6 +117,7 @@ internal static class EndToEndRun
         var arriving = progress.AddTask($"Open loop: callbacks at {rate:0.0}/s", maxValue: settings.OpenLoopPayments);
         var openSent = new DateTimeOffset[openIds.Count];
         var openAnswered = new DateTimeOffset[openIds.Count];
+        var sessionsBefore = await Measures.SessionsAsync(database, cancellationToken);
         var openAwaiting = Completions.AwaitAsync(openIds, merchant, database, _ => { }, Patience, cancellationToken);
         await Measures.OpenLoopAsync(openIds, rate, async (paymentId, index) =>
         {
@@ -123,7 +126,11 @@ internal static class EndToEndRun
             openAnswered[index] = DateTimeOffset.UtcNow;
         }, () => arriving.Increment(1), cancellationToken);
         var openLoop = await openAwaiting;
+        // The benchmark's own connection is pooled and stays open, so every new session is the API's or the worker's.
+        var sessionsOpened = await Measures.SessionsAsync(database, cancellationToken) - sessionsBefore;
+        var phases = await Completions.TccPhasesAsync(openIds, database, cancellationToken);
         var openAnsweredAt = openIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => openAnswered[p.index]);
+        var openSentAt = openIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => openSent[p.index]);
 
         var tasks = await TasksPerPaymentAsync(platform.TemporalAddress, burstIds.Take(HistorySample));
         var figures = processes.ToDictionary(p => p.Key, p => Figures(p.Key, p.Value()));
@@ -171,7 +178,19 @@ internal static class EndToEndRun
             Latencies.Of(openIds.Select((_, index) => openAnswered[index] - openSent[index])),
             Latencies.Of(openLoop.Select(c => c.ProcessingAt - openAnsweredAt[c.PaymentId])),
             Latencies.Of(openLoop.Select(c => c.PaidAt - c.ProcessingAt)),
-            figures.Select(f => new ProcessRow(f.Key, cpuPerPayment[f.Key], f.Value.CpuSeconds, f.Value.PeakRssBytes / 1048576.0)).ToList(),
+            Latencies.Of(openLoop.Select(c => phases[c.PaymentId].TriesAt - c.ProcessingAt)),
+            Latencies.Of(openLoop.Select(c => phases[c.PaymentId].ConfirmsAt - phases[c.PaymentId].TriesAt)),
+            Latencies.Of(openLoop.Select(c => c.PaidAt - phases[c.PaymentId].ConfirmsAt)),
+            sessionsOpened,
+            openLoop.OrderByDescending(c => c.PaidAt - openSentAt[c.PaymentId]).Take(SlowestShown).Select(c => new SlowPayment(
+                (c.PaidAt - openSentAt[c.PaymentId]).TotalMilliseconds,
+                (openAnsweredAt[c.PaymentId] - openSentAt[c.PaymentId]).TotalMilliseconds,
+                (c.ProcessingAt - openAnsweredAt[c.PaymentId]).TotalMilliseconds,
+                (phases[c.PaymentId].TriesAt - c.ProcessingAt).TotalMilliseconds,
+                (phases[c.PaymentId].ConfirmsAt - phases[c.PaymentId].TriesAt).TotalMilliseconds,
+                (c.PaidAt - phases[c.PaymentId].ConfirmsAt).TotalMilliseconds)).ToList(),
+            figures.Select(f => new ProcessRow(
+                f.Key, cpuPerPayment[f.Key], (cpuCreated[f.Key] - cpuBefore[f.Key]) / settings.Payments * 1000, f.Value.CpuSeconds, f.Value.PeakRssBytes / 1048576.0)).ToList(),
             (transactionsAfter - transactionsBefore) / (double)settings.Payments,
             tasks.WorkflowTasks,
             tasks.ActivityTasks,

@@ -58,6 +58,13 @@ internal static class Measures
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>Backends PostgreSQL has started for this database so far: each is a physical connection a pool opened.</summary>
+    public static async Task<long> SessionsAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT sessions FROM pg_stat_database WHERE datname = current_database()");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public static string LoadAverage()
     {
         var fields = File.ReadAllText("/proc/loadavg").Split(' ');

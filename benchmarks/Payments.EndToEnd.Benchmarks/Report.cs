@@ -2,8 +2,17 @@ using Spectre.Console;
 
 namespace Payments.EndToEnd.Benchmarks;
 
-/// <summary>CPU per completed payment (ms, over the burst) and over the whole orchestrated run (s), and the peak resident set.</summary>
-public sealed record ProcessRow(string Process, double CpuMsPerPayment, double CpuSeconds, double PeakRssMiB);
+/// <summary>
+/// CPU per completed payment (ms, over the burst: its creations included, and of them alone), over the whole orchestrated
+/// run (s), and the peak resident set.
+/// </summary>
+public sealed record ProcessRow(string Process, double CpuMsPerPayment, double CreationCpuMsPerPayment, double CpuSeconds, double PeakRssMiB);
+
+/// <summary>One slow open-loop payment: callback → PAID and its segments (ms), to see where a tail goes.</summary>
+public sealed record SlowPayment(double CallbackToPaid, double Answered, double ToProcessing, double ToTries, double ToConfirms, double ToPaid)
+{
+    public override string ToString() => $"{CallbackToPaid:0} = {Answered:0} + {ToProcessing:0} + {ToTries:0} + {ToConfirms:0} + {ToPaid:0}";
+}
 
 /// <summary>Everything one run measured; printed as a table or serialised with <c>--json</c>.</summary>
 public sealed record Report(
@@ -26,6 +35,11 @@ public sealed record Report(
     Latencies OpenLoopCallbackAnsweredMs,
     Latencies OpenLoopAnsweredToProcessingMs,
     Latencies OpenLoopProcessingToPaidMs,
+    Latencies OpenLoopProcessingToTriesMs,
+    Latencies OpenLoopTriesToConfirmsMs,
+    Latencies OpenLoopConfirmsToPaidMs,
+    long OpenLoopBackendsOpened,
+    IReadOnlyList<SlowPayment> OpenLoopSlowest,
     IReadOnlyList<ProcessRow> Processes,
     double DatabaseTransactionsPerPayment,
     double WorkflowTasksPerPayment,
@@ -58,6 +72,12 @@ public sealed record Report(
         figures.AddRow("Open loop: callback → answered 200 (signal accepted) p50 / p95 / p99 (ms)", $"{OpenLoopCallbackAnsweredMs}", "");
         figures.AddRow("Open loop: answered → PROCESSING (first step) p50 / p95 / p99 (ms)", $"{OpenLoopAnsweredToProcessingMs}", "");
         figures.AddRow("Open loop: PROCESSING → PAID p50 / p95 / p99 (ms)", $"{OpenLoopProcessingToPaidMs}", "");
+        // The local steps after PROCESSING, from the barrier rows' transaction start: each a result, an activation, a statement.
+        figures.AddRow("Open loop: PROCESSING → tries begun p50 / p95 / p99 (ms)", $"{OpenLoopProcessingToTriesMs}", "");
+        figures.AddRow("Open loop: tries begun → confirms begun p50 / p95 / p99 (ms)", $"{OpenLoopTriesToConfirmsMs}", "");
+        figures.AddRow("Open loop: confirms begun → PAID p50 / p95 / p99 (ms)", $"{OpenLoopConfirmsToPaidMs}", "");
+        figures.AddRow("Open loop, slowest: callback → PAID = answered + PROCESSING + tries + confirms + PAID (ms)", string.Join("; ", OpenLoopSlowest), "");
+        figures.AddRow("Open loop: PostgreSQL backends opened (API and worker pools)", $"{OpenLoopBackendsOpened}", "");
         figures.AddRow("Database transactions per payment", $"{DatabaseTransactionsPerPayment:0.0}", $"{BaselineDatabaseTransactionsPerPayment:0.0}");
         figures.AddRow("Workflow tasks / activity tasks per payment", $"{WorkflowTasksPerPayment:0.0} / {ActivityTasksPerPayment:0.0}", "");
         figures.AddRow("CPU per payment: PostgreSQL (ms)", $"{Processes.Single(p => p.Process == "PostgreSQL").CpuMsPerPayment:0.0}", $"{BaselinePostgresCpuMsPerPayment:0.0}");
@@ -66,10 +86,11 @@ public sealed record Report(
         console.Write(figures);
 
         var processes = new Table().AddColumn("Process").AddColumn(new TableColumn("CPU ms / payment (burst)").RightAligned())
+            .AddColumn(new TableColumn("of which its creation").RightAligned())
             .AddColumn(new TableColumn("CPU s (whole run)").RightAligned()).AddColumn(new TableColumn("Peak RSS (MiB)").RightAligned());
         foreach (var row in Processes)
         {
-            processes.AddRow(row.Process, $"{row.CpuMsPerPayment:0.0}", $"{row.CpuSeconds:0.0}", $"{row.PeakRssMiB:0}");
+            processes.AddRow(row.Process, $"{row.CpuMsPerPayment:0.0}", $"{row.CreationCpuMsPerPayment:0.0}", $"{row.CpuSeconds:0.0}", $"{row.PeakRssMiB:0}");
         }
         console.Write(processes);
     }

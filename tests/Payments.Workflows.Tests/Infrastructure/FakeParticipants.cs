@@ -170,6 +170,9 @@ internal sealed class FakeParticipants
         paymentId, "m_fake", "A-1", "u_fake", 10_000, "CNY", 60, 9_940, 100, "http://127.0.0.1:9/notify", Status, Recorded?.BankTxnId, Recorded?.PaidAt,
         CreatedAt, CreatedAt.AddMinutes(30), Recorded?.Result);
 
+    [Activity("LoadCompletionStart")]
+    public CompletionStart LoadCompletionStart(string paymentId) => new(LoadPayment(paymentId), GetNotificationSettings());
+
     [Activity("MoveStatus")]
     public async Task MoveStatus(StatusMove move)
     {

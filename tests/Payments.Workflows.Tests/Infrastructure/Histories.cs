@@ -11,7 +11,8 @@ namespace Payments.Workflows.Tests.Infrastructure;
 /// their own (<c>rev1/</c>: started by the callback, before contract revision 2; <c>rev2/</c>: started at creation, one
 /// activity per step; <c>rev3/</c>: the completion's database steps local but the bank-FAILED move an activity; <c>rev4/</c>: every
 /// notification attempt made by <c>notify-{paymentId}</c>, before the completion made the first; <c>rev5/</c>: the bank result
-/// recorded and the move it leads to as two order steps, a delivered attempt's DELIVERED recorded apart), so runs
+/// recorded and the move it leads to as two order steps, a delivered attempt's DELIVERED recorded apart; <c>rev6/</c>: the
+/// notification settings read by a local activity of their own after the payment's end), so runs
 /// of every version still in flight keep replaying. Before recording a patched change, move the current ones into a
 /// folder named after their version.
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Text.Json;
 using Payments.Domain;
 using Payments.Workflows.Tests.Infrastructure;
 using Temporalio.Api.Enums.V1;
@@ -39,6 +40,26 @@ public sealed class FirstNotificationAttempt_Specs(WorkflowEnvironmentFixture fi
             .ToList();
         Assert.Equal(["AttemptNotification", "PostPaymentVoucher"], scheduled.Select(activity => activity.ActivityType.Name).Order());
         Assert.Single(scheduled.Select(activity => activity.WorkflowTaskCompletedEventId).Distinct());
+    }
+
+    [Fact]
+    public async Task Paid_SettingsReadWithTheLoad_EightLocalStepsAndNoneForTheSettings()
+    {
+        var fakes = NewPayment();
+        using var worker = fakes.Worker(fixture.Client);
+
+        var result = await fakes.RunAsync(worker, fixture.Client, () => PayAsync(fakes));
+
+        Assert.Equal(PaymentStatus.Paid, result.Status);
+        var history = await fakes.Completion(fixture.Client).FetchHistoryAsync();
+        var localSteps = history.Events
+            .Where(e => e.EventType == EventType.MarkerRecorded && e.MarkerRecordedEventAttributes.MarkerName == "core_local_activity")
+            .Select(e => JsonDocument.Parse(e.MarkerRecordedEventAttributes.Details["data"].Payloads_[0].Data.ToStringUtf8()).RootElement.GetProperty("activity_type").GetString())
+            .ToList();
+        // The tries and the confirms run two at a time, so only the first and the last two are in a fixed place.
+        Assert.Equal(["LoadCompletionStart", "TakeBankResult"], localSteps.Take(2));
+        Assert.Equal(["ConfirmAward", "ConfirmCredit", "TryAward", "TryCredit"], localSteps.Skip(2).Take(4).Order());
+        Assert.Equal(["MoveStatus", "RecordProgress"], localSteps.Skip(6));
     }
 
     [Fact]
