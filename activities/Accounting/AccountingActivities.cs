@@ -57,12 +57,13 @@ public sealed class AccountingActivities(NpgsqlDataSource dataSource, ILogger<Ac
         var cancellationToken = ActivityCancellation.Token;
         var voucherId = bankTxnId is null ? Identifiers.VoucherId(paymentId) : Identifiers.LateDebitVoucherId(paymentId, bankTxnId);
         // The voucher and its lines in one statement (one round trip, its own transaction, balance checked at its commit);
-        // no line is written when the source has a voucher already.
+        // no line is written when the source has a voucher already. No conflict target: a concurrent retry of the same
+        // source collides on the voucher id too, and a targeted ON CONFLICT raises on any other unique index.
         await using var post = dataSource.CreateCommand(
             """
             WITH voucher AS (
                 INSERT INTO accounting.vouchers (voucher_id, payment_id, bank_txn_id, kind) VALUES (@voucher, @payment, @txn, @kind)
-                ON CONFLICT (payment_id, bank_txn_id) DO NOTHING
+                ON CONFLICT DO NOTHING
                 RETURNING voucher_id)
             INSERT INTO accounting.voucher_lines (voucher_id, line_no, account, debit, credit)
             SELECT voucher.voucher_id, line.no, line.account, line.debit, line.credit
