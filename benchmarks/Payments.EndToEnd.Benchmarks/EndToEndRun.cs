@@ -97,7 +97,7 @@ internal static class EndToEndRun
         var creationLatencies = new List<TimeSpan>();
         var burstIds = await CreateAsync(client, shops, merchant, "b", settings.Payments, settings.Concurrency, () => creating.Increment(1), cancellationToken, creationLatencies);
         var creationSeconds = creationClock.Elapsed.TotalSeconds;
-        var cpuCreated = processes.ToDictionary(p => p.Key, p => Figures(p.Key, p.Value()).CpuSeconds);
+        var cpuCreated = processes.ToDictionary(process => process.Key, process => Figures(process.Key, process.Value()).CpuSeconds);
         var paying = progress.AddTask($"Burst: {settings.Payments} signed callbacks", maxValue: settings.Payments);
         var completing = progress.AddTask("Burst: completed (PAID, voucher, merchant notified)", maxValue: settings.Payments);
         var burstSent = new DateTimeOffset[settings.Payments];
@@ -130,7 +130,7 @@ internal static class EndToEndRun
         var sessionsOpened = await Measures.SessionsAsync(database, cancellationToken) - sessionsBefore;
         var phases = await Completions.TccPhasesAsync(openIds, database, cancellationToken);
         var openAnsweredAt = openIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => openAnswered[p.index]);
-        var openSentAt = openIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => openSent[p.index]);
+        var openSentAt = openIds.Select((id, index) => (id, index)).ToDictionary(pair => pair.id, pair => openSent[pair.index]);
 
         var tasks = await TasksPerPaymentAsync(platform.TemporalAddress, burstIds.Take(HistorySample));
         var figures = processes.ToDictionary(p => p.Key, p => Figures(p.Key, p.Value()));
@@ -178,17 +178,17 @@ internal static class EndToEndRun
             Latencies.Of(openIds.Select((_, index) => openAnswered[index] - openSent[index])),
             Latencies.Of(openLoop.Select(c => c.ProcessingAt - openAnsweredAt[c.PaymentId])),
             Latencies.Of(openLoop.Select(c => c.PaidAt - c.ProcessingAt)),
-            Latencies.Of(openLoop.Select(c => phases[c.PaymentId].TriesAt - c.ProcessingAt)),
-            Latencies.Of(openLoop.Select(c => phases[c.PaymentId].ConfirmsAt - phases[c.PaymentId].TriesAt)),
-            Latencies.Of(openLoop.Select(c => c.PaidAt - phases[c.PaymentId].ConfirmsAt)),
+            Latencies.Of(openLoop.Select(completion => phases[completion.PaymentId].TriesAt - completion.ProcessingAt)),
+            Latencies.Of(openLoop.Select(completion => phases[completion.PaymentId].ConfirmsAt - phases[completion.PaymentId].TriesAt)),
+            Latencies.Of(openLoop.Select(completion => completion.PaidAt - phases[completion.PaymentId].ConfirmsAt)),
             sessionsOpened,
-            openLoop.OrderByDescending(c => c.PaidAt - openSentAt[c.PaymentId]).Take(SlowestShown).Select(c => new SlowPayment(
-                (c.PaidAt - openSentAt[c.PaymentId]).TotalMilliseconds,
-                (openAnsweredAt[c.PaymentId] - openSentAt[c.PaymentId]).TotalMilliseconds,
-                (c.ProcessingAt - openAnsweredAt[c.PaymentId]).TotalMilliseconds,
-                (phases[c.PaymentId].TriesAt - c.ProcessingAt).TotalMilliseconds,
-                (phases[c.PaymentId].ConfirmsAt - phases[c.PaymentId].TriesAt).TotalMilliseconds,
-                (c.PaidAt - phases[c.PaymentId].ConfirmsAt).TotalMilliseconds)).ToList(),
+            openLoop.OrderByDescending(completion => completion.PaidAt - openSentAt[completion.PaymentId]).Take(SlowestShown).Select(completion => new SlowPayment(
+                (completion.PaidAt - openSentAt[completion.PaymentId]).TotalMilliseconds,
+                (openAnsweredAt[completion.PaymentId] - openSentAt[completion.PaymentId]).TotalMilliseconds,
+                (completion.ProcessingAt - openAnsweredAt[completion.PaymentId]).TotalMilliseconds,
+                (phases[completion.PaymentId].TriesAt - completion.ProcessingAt).TotalMilliseconds,
+                (phases[completion.PaymentId].ConfirmsAt - phases[completion.PaymentId].TriesAt).TotalMilliseconds,
+                (completion.PaidAt - phases[completion.PaymentId].ConfirmsAt).TotalMilliseconds)).ToList(),
             figures.Select(f => new ProcessRow(
                 f.Key, cpuPerPayment[f.Key], (cpuCreated[f.Key] - cpuBefore[f.Key]) / settings.Payments * 1000, f.Value.CpuSeconds, f.Value.PeakRssBytes / 1048576.0)).ToList(),
             (transactionsAfter - transactionsBefore) / (double)settings.Payments,

@@ -53,8 +53,8 @@ public sealed class FirstNotificationAttempt_Specs(WorkflowEnvironmentFixture fi
         Assert.Equal(PaymentStatus.Paid, result.Status);
         var history = await fakes.Completion(fixture.Client).FetchHistoryAsync();
         var localSteps = history.Events
-            .Where(e => e.EventType == EventType.MarkerRecorded && e.MarkerRecordedEventAttributes.MarkerName == "core_local_activity")
-            .Select(e => JsonDocument.Parse(e.MarkerRecordedEventAttributes.Details["data"].Payloads_[0].Data.ToStringUtf8()).RootElement.GetProperty("activity_type").GetString())
+            .Where(historyEvent => historyEvent.EventType == EventType.MarkerRecorded && historyEvent.MarkerRecordedEventAttributes.MarkerName == "core_local_activity")
+            .Select(marker => JsonDocument.Parse(marker.MarkerRecordedEventAttributes.Details["data"].Payloads_[0].Data.ToStringUtf8()).RootElement.GetProperty("activity_type").GetString())
             .ToList();
         // The tries and the confirms run two at a time, so only the first and the last two are in a fixed place.
         Assert.Equal(["LoadCompletionStart", "TakeBankResult"], localSteps.Take(2));
